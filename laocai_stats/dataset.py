@@ -1,0 +1,94 @@
+"""One province's data, from a data package folder or a filled workbook, behind one interface."""
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataError, LaocaiError, Problem
+from .frames import TableData
+from .specs import TableSpec
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def default_data_dir() -> Path:
+    """The shipped Lao Cai package: inside an installed wheel, or the repository's data/ folder."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_data" / "laocai", here.parent / "data" / "laocai"):
+        if (candidate / "datapackage.json").is_file():
+            return candidate
+    raise LaocaiError("the shipped Lao Cai data package is missing from this installation")
+
+
+class Dataset:
+    """Metadata at once; each table read, validated and kept on first use."""
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._tables: dict[str, TableData] = {}
+
+    def __repr__(self) -> str:
+        return f"Dataset(province={self.province!r}, tables={self.table_names()})"
+
+    @property
+    def source(self) -> str:
+        return self._reader.source
+
+    @property
+    def province(self) -> str:
+        return self._reader.metadata.get("province") or "unnamed province"
+
+    @property
+    def citation(self) -> str | None:
+        return self._reader.metadata.get("citation")
+
+    @property
+    def specs(self) -> dict[str, TableSpec]:
+        return self._reader.specs
+
+    def table_names(self) -> list[str]:
+        return sorted(self._reader.specs)
+
+    def spec(self, name: str) -> TableSpec:
+        if name not in self._reader.specs:
+            known = ", ".join(self.table_names()) or "none"
+            raise LaocaiError(f"unknown table '{name}'; {self.source} has: {known}")
+        return self._reader.specs[name]
+
+    def table(self, name: str) -> TableData:
+        self.spec(name)
+        if name not in self._tables:
+            self._tables[name] = self._reader.read_table(name)
+        return self._tables[name]
+
+    @cached_property
+    def facts(self) -> pd.DataFrame | None:
+        return self._reader.read_facts()
+
+    def problems(self) -> list[Problem]:
+        """Every error and warning in the whole data set."""
+        return self._reader.problems()
+
+
+def open_dataset(data=None) -> Dataset:
+    """Resolve `data`: None (the shipped Lao Cai data), a Dataset, a package folder or descriptor, or a workbook."""
+    if isinstance(data, Dataset):
+        return data
+    if data is None:
+        data = default_data_dir()
+    if not isinstance(data, (str, Path)):
+        raise LaocaiError(f"data must be a folder, a datapackage.json or an .xlsx workbook; got {type(data).__name__}")
+    path = Path(data)
+    if not path.exists():
+        raise DataError(Problem(str(path), "not found; expected a data package folder or an .xlsx workbook"))
+    if path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES:
+        from .workbook import WorkbookReader
+
+        return Dataset(WorkbookReader(path))
+    if path.is_dir() or path.suffix.lower() == ".json":
+        from .datapackage import PackageReader
+
+        return Dataset(PackageReader(path))
+    raise DataError(Problem(str(path), "expected a data package folder, a datapackage.json or an .xlsx workbook"))

@@ -1,0 +1,51 @@
+"""Exceptions raised by laocai-stats; every one a user can see derives from LaocaiError."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class LaocaiError(Exception):
+    """Base class: the command line prints its message on one line and exits with status 2."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in a data file: where it is and what was expected."""
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.sheet is not None:
+            where.append(f"sheet '{self.sheet}'")
+        if self.cell is not None:
+            where.append(f"cell {self.cell}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class DataError(LaocaiError):
+    """Data that does not meet its schema; carries every problem found, names the first."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        if not self.problems:
+            raise ValueError("DataError needs at least one problem")
+        first = str(self.problems[0])
+        more = len(self.problems) - 1
+        if more:
+            first += f" (and {more} more problem{'s' if more > 1 else ''}; `laocai-stats validate` lists them all)"
+        super().__init__(first)
+
+
+class AggregationError(LaocaiError):
+    """A sum that has no meaning, such as adding up a level across years."""

@@ -1,0 +1,47 @@
+"""Shared fixtures: a scratch copy of the shipped package, and helpers to damage it."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from laocai_stats.dataset import default_data_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+PAPER = ROOT.parent / "shared" / "paper" / "000_c7caa49f65630b0c.txt"
+
+
+@pytest.fixture
+def package(tmp_path) -> Path:
+    """A writable copy of the shipped Lao Cai data package."""
+    target = tmp_path / "pkg"
+    shutil.copytree(default_data_dir(), target)
+    return target
+
+
+def edit_csv(folder: Path, name: str, old: str, new: str, *, rehash: bool = True) -> None:
+    """Replace one line of a resource's CSV; re-record its checksum unless told not to."""
+    path = folder / f"{name}.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if rehash:
+        from laocai_stats.datapackage import rehash as do_rehash
+
+        do_rehash(folder)
+
+
+def edit_descriptor(folder: Path, change) -> None:
+    path = folder / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    change(descriptor)
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+
+@pytest.fixture
+def paper_text() -> str:
+    if not PAPER.is_file():
+        pytest.skip(f"the paper's text is not beside this checkout ({PAPER.parent})")
+    return PAPER.read_text(encoding="utf-8")

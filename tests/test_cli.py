@@ -1,0 +1,71 @@
+"""The command line: real output on good data, one line and exit status 2 on bad data."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import edit_csv
+from laocai_stats.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "laocai_stats.cli", *args], capture_output=True, text=True)
+
+
+def test_tables_lists_every_table(capsys):
+    assert main(["tables"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in out] == ["agents", "conferences", "press", "publications", "website"]
+    assert "Table 4" in out[-1]
+
+
+def test_show_printed_markdown(capsys):
+    assert main(["show", "website", "--printed", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "| Total | 1,116 | 670,798 |" in out
+
+
+def test_show_tidy_csv(capsys):
+    assert main(["show", "press", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "indicator,year,value,unit"
+    assert lines[1] == "press_items,2016,163,items"
+
+
+def test_validate_shipped_data(capsys):
+    assert main(["validate", "data/laocai"]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["show", "nope"], ["show", "press", "--data", "no/such/folder"]])
+def test_errors_are_one_line_with_status_2(argv):
+    result = run(*argv)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("laocai-stats: error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_package_one_line_status_2(package):
+    edit_csv(package, "press", "press_items,2018,232", "press_items,2018,-232")
+    result = run("show", "press", "--data", str(package))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().endswith("press.csv, row 4, column 'value': expected a count of at least 0, found -232")
+
+
+def test_validate_lists_every_problem(package):
+    edit_csv(package, "press", "press_items,2018,232", "press_items,2018,-232")
+    edit_csv(package, "website", "articles,2018,218", "articles,2018,lots")
+    result = run("validate", str(package))
+    assert result.returncode == 2
+    assert result.stdout.count("error: ") == 2
+    assert "2 error(s)" in result.stderr
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("laocai-stats ")

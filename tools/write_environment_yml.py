@@ -1,0 +1,24 @@
+"""Write environment.yml from requirements.lock so conda users get the same pins."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+pins = [
+    line.strip()
+    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
+lines = [
+    "# Conda environment with the same pins as requirements.lock (written by tools/write_environment_yml.py).",
+    "# conda env create -f environment.yml && conda activate laocai-stats",
+    "name: laocai-stats",
+    "channels:",
+    "  - conda-forge",
+    "dependencies:",
+    "  - python=3.11",
+    "  - pip=24.3.1",
+    "  - pip:",
+    *[f"      - {pin}" for pin in pins],
+    "      - -e .",
+    "",
+]
+(ROOT / "environment.yml").write_text("\n".join(lines), encoding="utf-8")
