@@ -9,12 +9,13 @@ export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help reproduce test lab lock env validate clean
+.PHONY: help reproduce test lab lock env validate notebooks clean
 
 help:
 	@echo "make reproduce  rebuild every table, figure and report from the shipped data into $(OUT)/"
 	@echo "make test       run every test, notebooks included (nbval)"
 	@echo "make lab        open JupyterLab on the pinned environment"
+	@echo "make notebooks  re-execute the committed notebooks in place (after changing code or data)"
 	@echo "make validate   validate the shipped data package with frictionless"
 	@echo "make lock       re-resolve the newest versions and rewrite requirements.lock and environment.yml"
 
@@ -36,6 +37,10 @@ test: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+# Re-run the committed notebooks in place; their stored outputs are what this produces.
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py
 
 validate: $(STAMP)
 	$(BIN)/frictionless validate data/laocai/datapackage.json

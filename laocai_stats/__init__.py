@@ -12,6 +12,7 @@ from .tables import (
     printed_totals,
     sum_over_years,
     table_info,
+    tables_overview,
 )
 
 try:
@@ -33,4 +34,5 @@ __all__ = [
     "printed_totals",
     "sum_over_years",
     "table_info",
+    "tables_overview",
 ]

@@ -14,7 +14,11 @@ EXIT_BAD_INPUT = 2
 
 def _print_frame(frame, fmt: str) -> None:
     if fmt == "csv":
-        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+        from .safety import escape_formula
+
+        # Labels can come from a user's workbook: never let a spreadsheet run them as formulas.
+        safe = frame.apply(lambda column: column.map(escape_formula) if column.dtype == object else column)
+        sys.stdout.write(safe.to_csv(index=False, lineterminator="\n"))
     elif fmt == "markdown":
         from .formatting import markdown_table
 
@@ -126,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Each of these modules has `register(subparsers, *, data_option, format_option)` adding its subcommands;
 # this file stays the one dispatcher that turns errors into one line and exit status 2.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["laocai_stats.audit_commands", "laocai_stats.reproduce_commands", "laocai_stats.workbook_commands"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,8 +25,9 @@ def default_data_dir() -> Path:
 class Dataset:
     """Metadata at once; each table read, validated and kept on first use."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, *, province: str | None = None):
         self._reader = reader
+        self._province = province
         self._tables: dict[str, TableData] = {}
 
     def __repr__(self) -> str:
@@ -38,7 +39,7 @@ class Dataset:
 
     @property
     def province(self) -> str:
-        return self._reader.metadata.get("province") or "unnamed province"
+        return self._province or self._reader.metadata.get("province") or "unnamed province"
 
     @property
     def citation(self) -> str | None:
@@ -72,9 +73,16 @@ class Dataset:
         return self._reader.problems()
 
 
-def open_dataset(data=None) -> Dataset:
-    """Resolve `data`: None (the shipped Lao Cai data), a Dataset, a package folder or descriptor, or a workbook."""
+def open_dataset(data=None, *, province: str | None = None) -> Dataset:
+    """Resolve `data`: None (the shipped Lao Cai data), a Dataset, a package folder or descriptor, or a workbook.
+
+    `province` renames the data set's province in titles and prose (the data are unchanged).
+    """
     if isinstance(data, Dataset):
+        if province and province != data.province:
+            renamed = Dataset(data._reader, province=province)
+            renamed._tables = data._tables
+            return renamed
         return data
     if data is None:
         data = default_data_dir()
@@ -86,9 +94,9 @@ def open_dataset(data=None) -> Dataset:
     if path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES:
         from .workbook import WorkbookReader
 
-        return Dataset(WorkbookReader(path))
+        return Dataset(WorkbookReader(path), province=province)
     if path.is_dir() or path.suffix.lower() == ".json":
         from .datapackage import PackageReader
 
-        return Dataset(PackageReader(path))
+        return Dataset(PackageReader(path), province=province)
     raise DataError(Problem(str(path), "expected a data package folder, a datapackage.json or an .xlsx workbook"))

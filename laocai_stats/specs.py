@@ -18,10 +18,12 @@ class IndicatorSpec:
     heading: str | None = None
     printed_unit: str | None = None
     note: str | None = None
+    title: str | None = None
 
     @property
-    def summable_over_years(self) -> bool:
-        return self.kind == "flow"
+    def display(self) -> str:
+        """A short name for figures and prose: the title if the data give one, else the printed label."""
+        return self.title or self.label
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,26 @@ def load_all(data=None) -> pd.DataFrame:
     return stacked
 
 
+def tables_overview(data=None) -> pd.DataFrame:
+    """One row per table: number, name, caption, section, indicators, and the years or groups it covers."""
+    dataset = open_dataset(data)
+    rows = []
+    for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
+        spec = dataset.spec(name)
+        frame = dataset.table(name).rows
+        if spec.keyed_by == "year":
+            years = sorted(frame["year"].unique())
+            covers = f"{years[0]}-{years[-1]}" if years else "no years"
+        else:
+            covers = f"{frame['group'].nunique()} {(spec.group_label or 'group').lower()}s"
+        rows.append({
+            "table": f"Table {spec.number}", "name": name, "caption": spec.caption, "section": spec.section,
+            "indicators": len(spec.indicators), "covers": covers,
+            "values": int(frame["value"].notna().sum()), "missing": int(frame["value"].isna().sum()),
+        })
+    return pd.DataFrame(rows)
+
+
 def load_facts(data=None) -> pd.DataFrame:
     """The counts the paper's text states (section 3.1), each with the sentence it comes from."""
     facts = open_dataset(data).facts

@@ -1,0 +1,38 @@
+"""Execute notebooks: in place for the committed ones, or with papermill on other data for `reproduce`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+# Metadata that records when or how long something ran: never stored, so outputs compare byte for byte.
+VOLATILE_CELL_METADATA = ("execution", "papermill", "collapsed", "scrolled")
+VOLATILE_NOTEBOOK_METADATA = ("papermill", "widgets")
+# The kernel's own log (e.g. ipykernel's note that its local TCP sockets are unencrypted) is not the
+# notebook's output; errors in cells still reach us as execution messages.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+
+
+def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop timing and run metadata in place; return the notebook."""
+    for key in VOLATILE_NOTEBOOK_METADATA:
+        notebook.metadata.pop(key, None)
+    for cell in notebook.cells:
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+        if cell.metadata.get("tags") == []:
+            del cell.metadata["tags"]  # papermill adds empty tag lists
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill picks a random id
+    return notebook
+
+
+def execute_in_place(path: Path, *, timeout: int = 600) -> None:
+    """Run a committed notebook top to bottom in its own folder and store its outputs."""
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
+                            extra_arguments=list(KERNEL_ARGUMENTS), resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    nbformat.write(clean(notebook), path)

@@ -1,0 +1,17 @@
+"""Escaping user-supplied text so a spreadsheet never runs it as a formula (CSV/formula injection)."""
+from __future__ import annotations
+
+# OWASP "CSV Injection": a cell starting with one of these may be evaluated as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(text):
+    """Prefix text that a spreadsheet could read as a formula with a single quote; leave anything else as it is.
+
+    Idempotent (an escaped text starts with the quote, which triggers nothing), so text read back
+    from a workbook this package wrote can be written again unchanged. Non-strings pass through:
+    numbers are never formulas.
+    """
+    if isinstance(text, str) and text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text

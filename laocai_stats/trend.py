@@ -1,0 +1,114 @@
+"""Trend statistics honest for short series: log-linear growth with its interval, Kendall's tau.
+
+Both use only the years with a value (missing years are dropped, not filled) and report how many
+years entered (`trend_n`, `kendall_n`).
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .growth import _groups, _yearly, series_keys
+
+# Up to this many points the permutation distribution is enumerated in full (8! = 40,320).
+EXACT_PERMUTATION_MAX_N = 8
+
+
+def log_linear_trend(frame: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
+    """Trend growth rate from OLS of ln(value) on year: exp(slope) - 1, with a t-based interval.
+
+    The interval is exp(slope +/- t(level, n-2) * se) - 1. Needs at least three years with a
+    value (one residual degree of freedom); with a zero value the log is undefined and the trend
+    is <NA>, with the reason in `trend_note`.
+    """
+    data = _yearly(frame)
+    rows = []
+    for key, series in _groups(data):
+        row = dict(zip(series_keys(data), key if isinstance(key, tuple) else (key,)))
+        known = series.dropna(subset=["value"])
+        x = known["year"].to_numpy(dtype=float)
+        y = known["value"].to_numpy(dtype=float)
+        row["trend_n"] = len(known)
+        growth = low = high = np.nan
+        if len(known) < 3:
+            note = f"needs at least 3 years with a value, has {len(known)}"
+        elif (y <= 0).any():
+            note = "a value of 0 has no logarithm"
+        elif len(set(y)) == 1:
+            growth, note = 0.0, "constant series: no spread, so no interval"
+        else:
+            fit = stats.linregress(x, np.log(y))
+            t = stats.t.ppf(0.5 + level / 2, len(known) - 2)
+            growth = math.expm1(fit.slope)
+            low = math.expm1(fit.slope - t * fit.stderr)
+            high = math.expm1(fit.slope + t * fit.stderr)
+            note = ""
+        row.update(trend_growth=growth, trend_growth_low=low, trend_growth_high=high, trend_note=note)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    for column in ("trend_growth", "trend_growth_low", "trend_growth_high"):
+        out[column] = out[column].astype("Float64")
+    return out
+
+
+def _tau_b(x: np.ndarray, y: np.ndarray) -> float:
+    """Kendall's tau-b from concordant and discordant pair counts (x has no ties here: years)."""
+    concordant = discordant = ties_y = 0
+    n = len(x)
+    for i in range(n):
+        for j in range(i + 1, n):
+            s = np.sign(x[j] - x[i]) * np.sign(y[j] - y[i])
+            if y[j] == y[i]:
+                ties_y += 1
+            elif s > 0:
+                concordant += 1
+            else:
+                discordant += 1
+    pairs = n * (n - 1) // 2
+    denominator = math.sqrt(pairs * (pairs - ties_y))
+    return (concordant - discordant) / denominator if denominator else math.nan
+
+
+def kendall_trend(frame: pd.DataFrame) -> pd.DataFrame:
+    """Kendall's tau between year and value, with a two-sided p-value that is honest for few points.
+
+    Without ties: tau and SciPy's exact p-value. With ties (e.g. 15, 15, 16, 18, 20): tau-b, and
+    a p-value from the exact permutation distribution of tau-b over every ordering of the observed
+    values (up to 8 years; beyond that SciPy's normal approximation with tie correction). The
+    method used is in `kendall_method`. A constant series has no tau (<NA>).
+    """
+    data = _yearly(frame)
+    rows = []
+    for key, series in _groups(data):
+        row = dict(zip(series_keys(data), key if isinstance(key, tuple) else (key,)))
+        known = series.dropna(subset=["value"])
+        x = known["year"].to_numpy(dtype=float)
+        y = known["value"].to_numpy(dtype=float)
+        row["kendall_n"] = len(known)
+        tau = p = np.nan
+        if len(known) < 3:
+            method = f"needs at least 3 years with a value, has {len(known)}"
+        elif len(set(y)) == 1:
+            method = "constant series: no trend to test"
+        elif len(set(y)) == len(y):
+            result = stats.kendalltau(x, y, method="exact")
+            tau, p, method = _tau_b(x, y), float(result.pvalue), "exact"
+        elif len(y) <= EXACT_PERMUTATION_MAX_N:
+            tau = _tau_b(x, y)
+            null = [_tau_b(x, np.array(perm)) for perm in itertools.permutations(y)]
+            # A small tolerance so that floating-point noise cannot drop the observed value itself.
+            p = sum(abs(t) >= abs(tau) - 1e-12 for t in null) / len(null)
+            method = "exact permutation (ties)"
+        else:
+            result = stats.kendalltau(x, y)
+            tau, p, method = _tau_b(x, y), float(result.pvalue), "asymptotic (ties)"
+        row.update(kendall_tau=tau, kendall_p=p, kendall_method=method)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    for column in ("kendall_tau", "kendall_p"):
+        out[column] = out[column].astype("Float64")
+    return out
