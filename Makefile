@@ -9,7 +9,7 @@ export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help reproduce test lab lock env validate notebooks clean
+.PHONY: help reproduce test lab lock env validate notebooks browser clean
 
 help:
 	@echo "make reproduce  rebuild every table, figure and report from the shipped data into $(OUT)/"
@@ -17,6 +17,7 @@ help:
 	@echo "make lab        open JupyterLab on the pinned environment"
 	@echo "make notebooks  re-execute the committed notebooks in place (after changing code or data)"
 	@echo "make validate   validate the shipped data package with frictionless"
+	@echo "make browser    install Debian's chromium for the report's browser test (needs root; skipped when present)"
 	@echo "make lock       re-resolve the newest versions and rewrite requirements.lock and environment.yml"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -44,6 +45,12 @@ notebooks: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/frictionless validate data/laocai/datapackage.json
+
+# Headless Chromium for tests/test_report_browser.py; Debian's package, installed only when missing.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ -x $(CHROMIUM) ]; then echo "chromium: $(CHROMIUM) is installed"; \
+	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; fi
 
 # Re-resolve from pyproject.toml in a scratch venv, then pin the result in both files.
 lock:

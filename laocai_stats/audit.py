@@ -430,7 +430,8 @@ def grade_tables(audit: pd.DataFrame) -> pd.DataFrame:
 
     reproduced: nothing inconsistent and nothing left uncomputed for a blank cell;
     reproduced with discrepancies: a check is inconsistent, or some but not all of its numbers
-    could be recomputed; not reproducible: none of its derived numbers could be recomputed.
+    could be recomputed; not reproducible: none of its derived numbers could be recomputed, or
+    every cell of the table is blank.
     Claims weigh the text's reading of a table, not the table, and do not enter the grade.
     """
     inventory = audit.attrs.get("tables") or [
@@ -466,7 +467,10 @@ def grade_tables(audit: pd.DataFrame) -> pd.DataFrame:
             reasons.append(f"{entry['blank_cells']} of {entry['cells']} cells blank")
         elif entry.get("cells") and derived.empty:
             reasons.append(f"nothing derived to recompute; all {entry['cells']} cells present")
-        if len(inconsistent):
+        all_blank = bool(entry.get("cells")) and entry.get("blank_cells") == entry.get("cells")
+        if all_blank:
+            grade = NOT_REPRODUCIBLE  # nothing was reported, so nothing can be reproduced
+        elif len(inconsistent):
             grade = WITH_DISCREPANCIES
         elif len(blocked):
             grade = WITH_DISCREPANCIES if len(consistent) else NOT_REPRODUCIBLE

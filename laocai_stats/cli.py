@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Each of these modules has `register(subparsers, *, data_option, format_option)` adding its subcommands;
 # this file stays the one dispatcher that turns errors into one line and exit status 2.
-COMMAND_MODULES: list[str] = ["laocai_stats.audit_commands", "laocai_stats.reproduce_commands", "laocai_stats.workbook_commands"]
+COMMAND_MODULES: list[str] = ["laocai_stats.audit_commands", "laocai_stats.reproduce_commands", "laocai_stats.workbook_commands", "laocai_stats.compare_commands"]
 
 
 def main(argv: list[str] | None = None) -> int:

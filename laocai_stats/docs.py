@@ -59,7 +59,24 @@ def outputs_map() -> str:
     return markdown_table(pd.DataFrame(rows))
 
 
-GENERATORS = {"data-dictionary": data_dictionary, "findings": findings, "outputs-map": outputs_map}
+KEY_PACKAGES = ("pandas", "numpy", "scipy", "matplotlib", "seaborn", "openpyxl", "defusedxml", "fastjsonschema",
+                "papermill", "nbclient", "ipykernel", "jupyterlab", "nbval", "pytest", "frictionless")
+
+
+def key_pins() -> str:
+    """The versions the stored outputs were made with, read from requirements.lock."""
+    lock = Path(__file__).resolve().parents[1] / "requirements.lock"
+    pins = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.strip().split("==")
+            pins[name.lower()] = version
+    total = len(pins)
+    listed = ", ".join(f"{name} {pins[name]}" for name in KEY_PACKAGES if name in pins)
+    return f"{listed}; {total} packages in all, every one pinned exactly in `requirements.lock`."
+
+
+GENERATORS = {"data-dictionary": data_dictionary, "findings": findings, "outputs-map": outputs_map, "key-pins": key_pins}
 
 
 def render(text: str) -> str:

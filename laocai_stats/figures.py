@@ -140,6 +140,9 @@ class FigureSpec:
     tables: tuple[str, ...]
     caption: str
     draw: Callable[[Dataset], Figure]
+    # Narrower than "any value in its tables" for figures of chosen indicators or ratios, so that a
+    # blank indicator skips its figure with a note instead of failing to draw it.
+    available: Callable[[Dataset], bool] | None = None
 
 
 def source_line(dataset: Dataset, tables) -> str:
@@ -196,6 +199,11 @@ def _agents(dataset: Dataset) -> Figure:
     return fig
 
 
+def _ratios_have_values(dataset: Dataset, names) -> bool:
+    ratios = yearly_ratios(dataset)
+    return bool(ratios.loc[ratios["ratio"].isin(names), "value"].notna().any())
+
+
 def _ratio_figure(dataset: Dataset, names, title: str) -> Figure:
     ratios = yearly_ratios(dataset)
     ratios = ratios[ratios["ratio"].isin(names) & ratios["value"].notna()]
@@ -220,10 +228,19 @@ def _growth(dataset: Dataset, tables, title: str) -> Figure:
     return fig
 
 
+def _channel_flows_have_values(dataset: Dataset) -> bool:
+    from .channels import channel_series
+
+    return bool(channel_series(dataset)["value"].notna().any())
+
+
 def _channel_index(dataset: Dataset) -> Figure:
     from .channels import channel_series
 
     frame = channel_series(dataset)
+    # A series with no value at all would be an empty line on a log axis: leave it out.
+    known = frame.groupby(["table", "indicator"], sort=False)["value"].transform(lambda v: v.notna().any())
+    frame = frame[known.astype(bool)]
     channels = list(dict.fromkeys(frame["channel"]))
     fig, axes = plt.subplots(1, len(channels), figsize=(6.4 * len(channels), 5.6), sharey=True, squeeze=False)
     labels = {i.name: i.display for t in dataset.table_names() for i in dataset.spec(t).indicators}
@@ -247,18 +264,22 @@ FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("conferences_counts", "03-conferences", ("conferences",),
                "Conferences per year by kind (Table 2)",
                lambda d: _single(d, "conferences", ["training_conferences", "post_office_conferences", "health_insurance_conferences"],
-                                 f"Conferences held per year, {d.province}")),
+                                 f"Conferences held per year, {d.province}"),
+               lambda d: _has_values(d, "conferences", ["training_conferences", "post_office_conferences", "health_insurance_conferences"])),
     FigureSpec("conferences_attendees", "03-conferences", ("conferences",),
                "Attendees per year by kind of conference (Table 2)",
                lambda d: _single(d, "conferences", ["training_attendees", "post_office_attendees", "health_insurance_attendees"],
-                                 f"Conference attendees per year, {d.province}")),
+                                 f"Conference attendees per year, {d.province}"),
+               lambda d: _has_values(d, "conferences", ["training_attendees", "post_office_attendees", "health_insurance_attendees"])),
     FigureSpec("conferences_attendees_per_conference", "03-conferences", ("conferences",),
                "Attendees per conference (Table 2)",
                lambda d: _ratio_figure(d, [r.name for r in RATIOS if r.table == "conferences"],
-                                       f"Attendees per conference, {d.province}")),
+                                       f"Attendees per conference, {d.province}"),
+               lambda d: _ratios_have_values(d, [r.name for r in RATIOS if r.table == "conferences"])),
     FigureSpec("conferences_coordinating_units", "03-conferences", ("conferences",),
                "Coordinating units each year (Table 2)",
-               lambda d: _single(d, "conferences", ["coordinating_units"], f"Coordinating units, {d.province}")),
+               lambda d: _single(d, "conferences", ["coordinating_units"], f"Coordinating units, {d.province}"),
+               lambda d: _has_values(d, "conferences", ["coordinating_units"])),
     FigureSpec("publications_by_kind", "04-publications", ("publications",),
                "Posters, flyers and collection agent signs per year (Table 3)",
                lambda d: _panels(d, "publications", f"Visual propaganda and publications, {d.province}")),
@@ -267,12 +288,14 @@ FIGURES: tuple[FigureSpec, ...] = (
                lambda d: _panels(d, "website", f"The provincial website, {d.province}")),
     FigureSpec("website_visits_per_article", "05-website", ("website",),
                "Website visits per article (Table 4)",
-               lambda d: _ratio_figure(d, ["visits_per_article"], f"Website visits per article, {d.province}")),
+               lambda d: _ratio_figure(d, ["visits_per_article"], f"Website visits per article, {d.province}"),
+               lambda d: _ratios_have_values(d, ["visits_per_article"])),
     FigureSpec("press_items_broadcasts", "06-press", ("press",),
                "Press, radio-TV items and loudspeaker broadcasts per year (Table 5)",
                lambda d: _panels(d, "press", f"Press, radio-TV and loudspeakers, {d.province}")),
     FigureSpec("channels_index", "07-channels", FLOW_TABLES,
-               "Direct and indirect channels as an index, first year = 100 (Tables 2-5)", _channel_index),
+               "Direct and indirect channels as an index, first year = 100 (Tables 2-5)", _channel_index,
+               lambda d: _channel_flows_have_values(d)),
 )
 
 
@@ -284,9 +307,13 @@ def figure_spec(name: str) -> FigureSpec:
 
 
 def figure_available(name: str, data=None) -> bool:
-    """Whether the data hold values for the figure's tables (a table left blank has no figure)."""
+    """Whether the data hold values for the figure's tables (a table left blank has no figure), and
+    for the figure's own indicators or ratios where it draws only some (a blank indicator has none)."""
     dataset = open_dataset(data)
-    return any(_has_values(dataset, t) for t in figure_spec(name).tables)
+    spec = figure_spec(name)
+    if not any(_has_values(dataset, t) for t in spec.tables):
+        return False
+    return spec.available is None or spec.available(dataset)
 
 
 def draw(name: str, data=None) -> Figure:
@@ -294,7 +321,7 @@ def draw(name: str, data=None) -> Figure:
     dataset = open_dataset(data)
     spec = figure_spec(name)
     if not figure_available(name, dataset):
-        raise LaocaiError(f"figure '{name}' needs values in {', '.join(spec.tables)}, and the data have none")
+        raise LaocaiError(f"figure '{name}' needs values in {', '.join(spec.tables)} ({spec.caption}), and the data have none")
     return spec.draw(dataset)
 
 
@@ -304,7 +331,8 @@ def show(name: str, data=None) -> None:
 
     dataset = open_dataset(data)
     if not figure_available(name, dataset):
-        display(Markdown(f"*No figure '{name}': {dataset.province}'s data have no values in {', '.join(figure_spec(name).tables)}.*"))
+        display(Markdown(f"*No figure '{name}': {dataset.province}'s data have no values to draw it from "
+                         f"({figure_spec(name).caption}); blank cells are missing, not zero.*"))
         return
     fig = draw(name, dataset)
     display(fig)

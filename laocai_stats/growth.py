@@ -34,6 +34,25 @@ def _groups(frame: pd.DataFrame):
     return frame.groupby(series_keys(frame), sort=False, dropna=False)
 
 
+def each_series(frame: pd.DataFrame):
+    """Yield (the series' key columns as a new dict, all its rows, its rows with a value), in the paper's order."""
+    data = _yearly(frame)
+    keys = series_keys(data)
+    for key, series in _groups(data):
+        key = key if isinstance(key, tuple) else (key,)
+        yield dict(zip(keys, key)), series, series.dropna(subset=["value"])
+
+
+def typed_frame(rows: list[dict], *, ints=(), floats=()) -> pd.DataFrame:
+    """One row per series, with nullable integer and float columns so that missing stays <NA>."""
+    out = pd.DataFrame(rows)
+    for column in ints:
+        out[column] = out[column].astype("Int64")
+    for column in floats:
+        out[column] = out[column].astype("Float64")
+    return out
+
+
 def year_on_year(frame: pd.DataFrame) -> pd.DataFrame:
     """Change from the previous calendar year, absolute (`change`) and as a fraction (`pct_change`).
 
@@ -52,11 +71,8 @@ def year_on_year(frame: pd.DataFrame) -> pd.DataFrame:
 
 def endpoints(frame: pd.DataFrame) -> pd.DataFrame:
     """First and last year with a value for each series, with counts of years and of missing years."""
-    data = _yearly(frame)
     rows = []
-    for key, series in _groups(data):
-        known = series.dropna(subset=["value"])
-        row = dict(zip(series_keys(data), key if isinstance(key, tuple) else (key,)))
+    for row, series, known in each_series(frame):
         row["unit"] = series["unit"].iloc[0] if "unit" in series else None
         row["n_years"] = len(series)
         row["n_missing"] = int(series["value"].isna().sum())
@@ -66,12 +82,7 @@ def endpoints(frame: pd.DataFrame) -> pd.DataFrame:
             row.update(first_year=int(known["year"].iloc[0]), last_year=int(known["year"].iloc[-1]),
                        first_value=float(known["value"].iloc[0]), last_value=float(known["value"].iloc[-1]))
         rows.append(row)
-    out = pd.DataFrame(rows)
-    for column in ("first_year", "last_year"):
-        out[column] = out[column].astype("Int64")
-    for column in ("first_value", "last_value"):
-        out[column] = out[column].astype("Float64")
-    return out
+    return typed_frame(rows, ints=("first_year", "last_year"), floats=("first_value", "last_value"))
 
 
 def cagr(frame: pd.DataFrame) -> pd.DataFrame:
@@ -130,11 +141,8 @@ def share_of_period(frame: pd.DataFrame) -> pd.DataFrame:
 
 def peaks(frame: pd.DataFrame) -> pd.DataFrame:
     """Peak and trough year of each series, among years with a value; ties go to the earliest year."""
-    data = _yearly(frame)
     rows = []
-    for key, series in _groups(data):
-        known = series.dropna(subset=["value"])
-        row = dict(zip(series_keys(data), key if isinstance(key, tuple) else (key,)))
+    for row, _, known in each_series(frame):
         if known.empty:
             row.update(peak_year=pd.NA, peak_value=np.nan, trough_year=pd.NA, trough_value=np.nan)
         else:
@@ -143,9 +151,4 @@ def peaks(frame: pd.DataFrame) -> pd.DataFrame:
             row.update(peak_year=int(top["year"]), peak_value=float(top["value"]),
                        trough_year=int(bottom["year"]), trough_value=float(bottom["value"]))
         rows.append(row)
-    out = pd.DataFrame(rows)
-    for column in ("peak_year", "trough_year"):
-        out[column] = out[column].astype("Int64")
-    for column in ("peak_value", "trough_value"):
-        out[column] = out[column].astype("Float64")
-    return out
+    return typed_frame(rows, ints=("peak_year", "trough_year"), floats=("peak_value", "trough_value"))

@@ -179,8 +179,11 @@ def channels_narrative(data=None) -> str:
     growth = channel_growth(dataset)
     lines = [f"### Direct against indirect communication, {dataset.province}", ""]
     for channel, row in comparison.iterrows():
+        # Blank series have no rate: say so, or "7 indicators; 4 grew, 0 declined" leaves three unexplained.
+        without = (f"; {row['without_rate']} without a growth rate (fewer than two years with a value)"
+                   if row["without_rate"] else "")
         lines.append(f"- **{channel.capitalize()}** channels: {row['indicators']} flow indicators; {row['grew']} grew, "
-                     f"{row['declined']} declined; median growth {percent(row['median_cagr'])} a year.")
+                     f"{row['declined']} declined{without}; median growth {percent(row['median_cagr'])} a year.")
     known = growth.dropna(subset=["cagr"])
     if len(known):
         top = known.head(3)

@@ -9,8 +9,9 @@ import nbformat
 VOLATILE_CELL_METADATA = ("execution", "papermill", "collapsed", "scrolled")
 VOLATILE_NOTEBOOK_METADATA = ("papermill", "widgets")
 # The kernel's own log (e.g. ipykernel's note that its local TCP sockets are unencrypted) is not the
-# notebook's output; errors in cells still reach us as execution messages.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+# notebook's output (nor is its "KeyboardInterrupt caught" when papermill stops it); errors in cells
+# still reach us as execution messages.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
 def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -1,4 +1,4 @@
-"""`laocai-stats reproduce`: every table, figure and executed notebook from one data set, written atomically."""
+"""`laocai-stats reproduce`: every table, figure, executed notebook and the HTML report from one data set, written atomically."""
 from __future__ import annotations
 
 import os
@@ -14,8 +14,12 @@ import pandas as pd
 
 from .dataset import Dataset, default_data_dir, open_dataset
 from .errors import DataError, LaocaiError
+from .report import NOTEBOOK_HTML_DIR, REPORT_DIR, write_report
 
 NOTEBOOK_DIR_NAME = "notebooks"
+CELL_TIMEOUT = 600  # seconds for one cell
+KERNEL_START_TIMEOUT = 120  # seconds for a kernel to start
+SWITCH_HINT = "LAOCAI_STATS_FORK_KERNELS=0"
 
 
 def notebooks_dir() -> Path:
@@ -105,11 +109,20 @@ def derived_tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
     return tables
 
 
+TABLES_WORKBOOK = "tables.xlsx"
+
+
 def write_tables(dataset: Dataset, folder: Path) -> list[str]:
+    """Each table as CSV, and all of them in one workbook, a sheet each."""
+    from .tables_workbook import write_tables_workbook
+
     written = []
-    for stem, frame in derived_tables(dataset).items():
+    tables = derived_tables(dataset)
+    for stem, frame in tables.items():
         write_csv(frame, folder / f"{stem}.csv")
         written.append(f"tables/{stem}.csv")
+    write_tables_workbook(tables, folder / TABLES_WORKBOOK)
+    written.append(f"tables/{TABLES_WORKBOOK}")
     return written
 
 
@@ -151,49 +164,108 @@ def write_figures(dataset: Dataset, folder: Path, progress: Progress | None = No
     return written, skipped
 
 
-def _run_notebook(source: str, target: str, parameters: dict) -> None:
-    """Worker: execute one notebook with papermill, then drop run metadata (timings)."""
+def _run_notebook(source: str, target: str, parameters: dict, html_target: str | None = None) -> None:
+    """Worker: execute one notebook with papermill, drop run metadata (timings), render it as a report page."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from .notebook_run import KERNEL_ARGUMENTS, clean
+    from .warm_kernels import ForkKernelManager, can_fork
 
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    warm = {"kernel_manager_class": ForkKernelManager} if can_fork() else {}
     try:
+        # Timeouts so that a kernel that hangs (or dies while starting) fails the run with a message
+        # instead of waiting for ever: no cell of these notebooks takes more than a few seconds.
         papermill.execute_notebook(source, target, parameters=parameters, kernel_name="python3",
                                    cwd=str(Path(source).parent), progress_bar=False, log_output=False,
-                                   extra_arguments=list(KERNEL_ARGUMENTS))
+                                   extra_arguments=list(KERNEL_ARGUMENTS), execution_timeout=CELL_TIMEOUT,
+                                   start_timeout=KERNEL_START_TIMEOUT, **warm)
     except PapermillExecutionError as exc:
         cell = getattr(exc, "exec_count", None)
         reason = f"{exc.ename}: {exc.evalue}".strip()
         raise LaocaiError(f"notebook {Path(source).name} failed at cell {exc.cell_index + 1}"
                           f"{f' (execution count {cell})' if cell else ''}: {reason}") from None
+    except (TimeoutError, RuntimeError) as exc:
+        raise LaocaiError(f"notebook {Path(source).name} did not finish: {type(exc).__name__}: {exc}; "
+                          f"set {SWITCH_HINT} to start kernels the usual way") from None
     notebook = nbformat.read(target, as_version=4)
     nbformat.write(clean(notebook), target)
+    if html_target is not None:
+        from .report import render_notebook
+
+        render_notebook(Path(target), Path(html_target))
 
 
-def run_notebooks(parameters: dict, folder: Path, *, jobs: int, progress: Progress | None = None) -> list[str]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = notebook_paths()
-    written = []
-    # Separate processes, not threads: each notebook's kernel client runs its own event loop.
-    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(_run_notebook, str(p), str(folder / p.name), parameters): p for p in paths}
-        errors = []
-        for future in as_completed(futures):
-            path = futures[future]
-            try:
-                future.result()
-            except LaocaiError as exc:
-                errors.append(str(exc))
-                continue
-            written.append(f"notebooks/{path.name}")
-            if progress:
-                progress.step(f"notebooks/{path.name}")
-    if errors:
-        raise LaocaiError(" ".join(sorted(errors)))
-    return sorted(written)
+def _worker_context():
+    """Workers forked from this process once it has imported the notebooks' libraries, where fork() is safe; else spawned."""
+    from .warm_kernels import can_fork, preload
+
+    if can_fork():
+        preload()
+        return get_context("fork")
+    return get_context("spawn")
+
+
+def _warm_worker() -> None:
+    from .warm_kernels import can_fork, preload
+
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    if can_fork():
+        preload()
+
+
+class NotebookRuns:
+    """Every notebook executing in worker processes, `jobs` at a time, while the caller does other work.
+
+    Separate processes, not threads: each notebook's kernel client runs its own event loop. The workers
+    start with the notebooks' libraries imported (forked from this process after `preload`, or importing
+    them once when spawned), and every kernel a worker starts is forked from it (warm_kernels). Start
+    this before drawing anything: the workers are forked when it starts.
+    """
+
+    def __init__(self, parameters: dict, folder: Path, *, jobs: int, html_folder: Path | None = None):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.html_folder = html_folder
+        self.pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=_worker_context(), initializer=_warm_worker)
+        self.futures = {self.pool.submit(_run_notebook, str(p), str(folder / p.name), parameters, self._html_target(p)): p
+                        for p in notebook_paths()}
+
+    def _html_target(self, path: Path) -> str | None:
+        return None if self.html_folder is None else str(self.html_folder / f"{path.stem}.html")
+
+    def collect(self, progress: Progress | None = None) -> list[str]:
+        """Wait for every notebook; the files written, or one LaocaiError naming each notebook that failed."""
+        written, errors = [], []
+        try:
+            for future in as_completed(self.futures):
+                path = self.futures[future]
+                try:
+                    future.result()
+                except LaocaiError as exc:
+                    errors.append(str(exc))
+                    continue
+                written.append(f"notebooks/{path.name}")
+                if self.html_folder is not None:
+                    written.append(f"{self.html_folder.parent.name}/{self.html_folder.name}/{path.stem}.html")
+                if progress:
+                    progress.step(f"notebooks/{path.name}")
+        finally:
+            self.cancel()
+        if errors:
+            raise LaocaiError(" ".join(sorted(errors)))
+        return sorted(written)
+
+    def cancel(self) -> None:
+        """Drop the notebooks not yet started and wait for the running ones."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_notebooks(parameters: dict, folder: Path, *, jobs: int, progress: Progress | None = None,
+                  html_folder: Path | None = None) -> list[str]:
+    """Execute every notebook into `folder`, `jobs` at a time; with `html_folder`, each also rendered there as HTML."""
+    return NotebookRuns(parameters, folder, jobs=jobs, html_folder=html_folder).collect(progress)
 
 
 def notebook_parameters(data, dataset: Dataset, province: str | None) -> dict:
@@ -220,11 +292,15 @@ def reproduce(out, data=None, *, province: str | None = None, jobs: int | None =
     out.parent.mkdir(parents=True, exist_ok=True)
     from .figures import FIGURES
 
-    steps = len(FIGURES) + (len(notebook_paths()) if notebooks else 0) + 2
+    steps = len(FIGURES) + (len(notebook_paths()) if notebooks else 0) + 3
     bar = Progress(steps, enabled=progress)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
     result = Result(out)
+    runs = None
     try:
+        if notebooks:  # started first: the kernels run while this process writes the tables and figures
+            runs = NotebookRuns(notebook_parameters(data, dataset, province), staging / "notebooks",
+                                jobs=jobs or os.cpu_count() or 1, html_folder=staging / REPORT_DIR / NOTEBOOK_HTML_DIR)
         result.written += write_tables(dataset, staging / "tables")
         bar.step("tables")
         result.written += write_audit(dataset, staging / "audit")
@@ -232,11 +308,15 @@ def reproduce(out, data=None, *, province: str | None = None, jobs: int | None =
         figures, skipped = write_figures(dataset, staging / "figures", bar)
         result.written += figures
         result.skipped += skipped
-        if notebooks:
-            parameters = notebook_parameters(data, dataset, province)
-            result.written += run_notebooks(parameters, staging / "notebooks", jobs=jobs or os.cpu_count() or 1, progress=bar)
+        if runs is not None:
+            result.written += runs.collect(bar)
+        executed = sorted((staging / "notebooks").glob("*.ipynb")) if notebooks else []
+        result.written += write_report(dataset, staging, notebooks=executed)
+        bar.step("report")
         _swap_into_place(staging, out)
     except BaseException:
+        if runs is not None:
+            runs.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:

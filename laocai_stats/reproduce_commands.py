@@ -15,7 +15,7 @@ def cmd_reproduce(args) -> int:
 
 
 def register(sub, *, data_option, format_option) -> None:
-    p = sub.add_parser("reproduce", help="rebuild every table, figure and executed notebook into one folder")
+    p = sub.add_parser("reproduce", help="rebuild every table, figure, executed notebook and the HTML report into one folder")
     data_option(p)
     p.add_argument("--out", default="outputs", metavar="DIR", help="output folder (default: outputs); replaced only when the run succeeds")
     p.add_argument("--province", default=None, help="province name for titles and prose (default: the data's own)")

@@ -46,6 +46,7 @@ class TableSpec:
     groups: tuple[GroupSpec, ...] = ()
     group_label: str | None = None
     headings: dict[str, str] = field(default_factory=dict)
+    row_header: str | None = None
     path: str = ""
     totals_path: str | None = None
 
@@ -102,6 +103,7 @@ def spec_from_resource(resource: dict, totals_path: str | None = None) -> TableS
         ),
         group_label=resource.get("group_label"),
         headings=dict(resource.get("headings", {})),
+        row_header=resource.get("row_header"),
         path=resource["path"],
         totals_path=totals_path,
     )

@@ -130,13 +130,13 @@ def printed_table(name: str, data=None) -> pd.DataFrame:
             row_no, label = labels.get(group, ("", group))
             records.append([row_no, label] + [fmt(wide.loc[group, i.name]) for i in spec.indicators])
         records += _total_records(spec, totals, fmt, lead=2)
-        return pd.DataFrame(records, columns=["S. No", spec.group_label or "Group"] + [i.label for i in spec.indicators])
+        return pd.DataFrame(records, columns=["S. No", spec.row_header or spec.group_label or "Group"] + [i.label for i in spec.indicators])
     years = sorted(rows["year"].unique())
     wide = rows.pivot(index="indicator", columns="year", values="value")
     if spec.printed_layout == "indicators_in_columns":
         records = [[str(y)] + [fmt(wide.loc[i.name, y]) for i in spec.indicators] for y in years]
         records += _total_records(spec, totals, fmt, lead=1)
-        return pd.DataFrame(records, columns=["Year"] + [i.label for i in spec.indicators])
+        return pd.DataFrame(records, columns=[spec.row_header or "Year"] + [i.label for i in spec.indicators])
     with_units = any(i.printed_unit for i in spec.indicators)
     records, shown_headings = [], set()
     for i in spec.indicators:
@@ -145,7 +145,7 @@ def printed_table(name: str, data=None) -> pd.DataFrame:
             shown_headings.add(heading_row)
             records.append([heading_row, i.heading] + ([""] if with_units else []) + [""] * len(years))
         records.append([i.printed_row or "", i.label] + ([i.printed_unit or ""] if with_units else []) + [fmt(wide.loc[i.name, y]) for y in years])
-    columns = ["S. No", "Targets"] + (["Unit"] if with_units else []) + [str(y) for y in years]
+    columns = ["S. No", spec.row_header or "Indicator"] + (["Unit"] if with_units else []) + [str(y) for y in years]
     frame = pd.DataFrame(records, columns=columns)
     if not any(i.printed_row for i in spec.indicators):
         frame = frame.drop(columns="S. No")

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .growth import _groups, _yearly, series_keys
+from .growth import each_series, typed_frame
 
 # Up to this many points the permutation distribution is enumerated in full (8! = 40,320).
 EXACT_PERMUTATION_MAX_N = 8
@@ -25,11 +25,8 @@ def log_linear_trend(frame: pd.DataFrame, *, level: float = 0.95) -> pd.DataFram
     value (one residual degree of freedom); with a zero value the log is undefined and the trend
     is <NA>, with the reason in `trend_note`.
     """
-    data = _yearly(frame)
     rows = []
-    for key, series in _groups(data):
-        row = dict(zip(series_keys(data), key if isinstance(key, tuple) else (key,)))
-        known = series.dropna(subset=["value"])
+    for row, _, known in each_series(frame):
         x = known["year"].to_numpy(dtype=float)
         y = known["value"].to_numpy(dtype=float)
         row["trend_n"] = len(known)
@@ -49,10 +46,7 @@ def log_linear_trend(frame: pd.DataFrame, *, level: float = 0.95) -> pd.DataFram
             note = ""
         row.update(trend_growth=growth, trend_growth_low=low, trend_growth_high=high, trend_note=note)
         rows.append(row)
-    out = pd.DataFrame(rows)
-    for column in ("trend_growth", "trend_growth_low", "trend_growth_high"):
-        out[column] = out[column].astype("Float64")
-    return out
+    return typed_frame(rows, floats=("trend_growth", "trend_growth_low", "trend_growth_high"))
 
 
 def _tau_b(x: np.ndarray, y: np.ndarray) -> float:
@@ -81,11 +75,8 @@ def kendall_trend(frame: pd.DataFrame) -> pd.DataFrame:
     values (up to 8 years; beyond that SciPy's normal approximation with tie correction). The
     method used is in `kendall_method`. A constant series has no tau (<NA>).
     """
-    data = _yearly(frame)
     rows = []
-    for key, series in _groups(data):
-        row = dict(zip(series_keys(data), key if isinstance(key, tuple) else (key,)))
-        known = series.dropna(subset=["value"])
+    for row, _, known in each_series(frame):
         x = known["year"].to_numpy(dtype=float)
         y = known["value"].to_numpy(dtype=float)
         row["kendall_n"] = len(known)
@@ -108,7 +99,4 @@ def kendall_trend(frame: pd.DataFrame) -> pd.DataFrame:
             tau, p, method = _tau_b(x, y), float(result.pvalue), "asymptotic (ties)"
         row.update(kendall_tau=tau, kendall_p=p, kendall_method=method)
         rows.append(row)
-    out = pd.DataFrame(rows)
-    for column in ("kendall_tau", "kendall_p"):
-        out[column] = out[column].astype("Float64")
-    return out
+    return typed_frame(rows, floats=("kendall_tau", "kendall_p"))

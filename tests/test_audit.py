@@ -519,3 +519,16 @@ def test_data_option_reports_text_parts_not_applicable(package, capsys):
     frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert (frame.loc[frame["part"] > 1, "verdict"] == NA).all()
     assert (frame.loc[frame["part"] == 1, "verdict"] != NA).all()
+
+
+def test_a_table_left_entirely_blank_is_not_reproducible(package):
+    from laocai_stats.datapackage import rehash
+
+    (package / "publications.csv").write_text(
+        "indicator,year,value\n" + "".join(f"{i},{y},\n" for i in ("posters", "flyers", "agent_signs") for y in (2016, 2017)),
+        encoding="utf-8")
+    rehash(package)
+    grades = grade_tables(run_audit(package)).set_index("table")
+    assert grades.loc["Table 3", "grade"] == "not reproducible"
+    assert "6 of 6 cells blank" in grades.loc["Table 3", "reasons"]
+    assert grades.loc["Table 5", "grade"] == "reproduced"

@@ -115,7 +115,7 @@ def test_descriptor_with_an_unknown_kind(package):
     def change(d):
         d["resources"][2]["indicators"][0]["kind"] = "stock"
     edit_descriptor(package, change)
-    with pytest.raises(DataError, match=r"\$\.resources\[2\]\.indicators\[0\]\.kind: 'stock' is not one of"):
+    with pytest.raises(DataError, match=r"\$\.resources\[2\]\.indicators\[0\]\.kind: 'stock' must be one of \['flow', 'level', 'snapshot'\]"):
         load_table("press", data=package)
 
 

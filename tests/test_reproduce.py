@@ -50,6 +50,9 @@ def test_every_output_is_there(full_run):
         assert (full_run / "audit" / name).is_file()
     assert "1,116" in (full_run / "audit" / "audit.md").read_text(encoding="utf-8")
     assert sorted(p.name for p in (full_run / "notebooks").glob("*.ipynb")) == [p.name for p in notebook_paths()]
+    assert (full_run / "tables" / "tables.xlsx").stat().st_size > 0
+    assert (full_run / "report" / "index.html").is_file()
+    assert sorted(p.stem for p in (full_run / "report" / "notebooks").glob("*.html")) == [p.stem for p in notebook_paths()]
 
 
 def test_executed_notebooks_equal_the_committed_ones(full_run):

@@ -1,0 +1,314 @@
+"""`report/index.html`: its content checked from the file, then opened from disk in a real headless Chromium.
+
+The browser part drives Debian's `chromium` over the Chrome DevTools Protocol (a websocket; no Selenium or
+Playwright): every image loads, every local link resolves, nothing is fetched from the network, no console
+errors, no sideways scrolling on a phone-sized screen; screenshots are kept in test-artifacts/. Without
+Chromium it is skipped with a message (`make browser` installs it), except in CI (CI set), where it fails.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from laocai_stats.audit import grade_tables, run_audit, summary_line
+from laocai_stats.dataset import open_dataset
+from laocai_stats.figures import FIGURES
+from laocai_stats.formatting import percent
+from laocai_stats.report import render_notebook, write_report
+from laocai_stats.reproduce import notebook_paths, reproduce
+from laocai_stats.summary import growth_summary
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    """One full `reproduce` of the shipped data, notebooks included (their pages need the executed notebooks)."""
+    folder = tmp_path_factory.mktemp("report") / "outputs"
+    reproduce(folder, progress=False, jobs=2)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def index_html(out) -> str:
+    return (out / "report" / "index.html").read_text(encoding="utf-8")
+
+
+def report_pages(out: Path) -> list[Path]:
+    return [out / "report" / "index.html", *sorted((out / "report" / "notebooks").glob("*.html"))]
+
+
+# ------------------------------------------------------------------------------------------
+# Content, read from the file
+
+def test_the_report_cites_the_paper(index_html):
+    citation = open_dataset().citation
+    assert citation and html.escape(citation) in index_html
+
+
+def test_every_figure_is_shown_with_its_caption(out, index_html):
+    for spec in FIGURES:
+        assert f'<img src="../figures/{spec.name}.png" alt="{html.escape(spec.caption)}">' in index_html
+        assert (out / "figures" / f"{spec.name}.png").is_file()
+        assert f'href="../figures/{spec.name}.svg"' in index_html
+
+
+def test_the_growth_summary_is_there_with_numbers_from_the_data(index_html):
+    section = index_html.split('id="growth"')[1].split("</section>")[0]
+    summary = growth_summary()
+    assert section.count("<tr>") == len(summary) + 1  # the header row, then one per indicator
+    training = summary[summary["indicator"] == "training_conferences"].iloc[0]
+    assert percent(training["cagr"]) == "29.5 %"
+    assert f"<td>{html.escape(training['title'])}</td>" in section
+    assert f'<td class="num">{percent(training["cagr"])}</td>' in section
+    assert 'href="../tables/growth.csv"' in section
+
+
+def test_the_audit_findings_are_there(index_html):
+    checks = run_audit()
+    section = index_html.split('id="audit"')[1].split("</section>")[0]
+    assert html.escape(summary_line(checks)) in section
+    assert "<strong>Printed totals.</strong>" in section and "1,116" in section
+    for grade in grade_tables(checks).itertuples():
+        assert f"<td>{html.escape(grade.table)}</td><td>{html.escape(grade.grade)}</td>" in section
+    assert 'href="../audit/audit.md"' in section
+
+
+def test_every_notebook_is_rendered_and_linked(out, index_html):
+    for path in notebook_paths():
+        page = out / "report" / "notebooks" / f"{path.stem}.html"
+        assert f'href="notebooks/{path.stem}.html"' in index_html
+        text = page.read_text(encoding="utf-8")
+        assert 'href="../index.html"' in text and f'href="../../notebooks/{path.name}"' in text
+        assert "<script" not in text
+
+
+def test_the_outputs_map_links_each_paper_table_and_figure(out, index_html):
+    section = index_html.split('id="outputs"')[1].split("</section>")[0]
+    dataset = open_dataset()
+    for name in dataset.table_names():
+        assert f"<td>Table {dataset.spec(name).number}</td>" in section
+        assert f'href="../tables/data_{name}.csv"' in section
+    for spec in FIGURES:
+        assert f"<td>Figure: {html.escape(spec.caption)}</td>" in section
+        assert f'<a href="notebooks/{spec.notebook}.html">' in section
+    assert 'href="../tables/tables.xlsx"' in section
+
+
+@pytest.mark.parametrize("which", ["index", "notebooks"])
+def test_pages_fetch_nothing_from_elsewhere_and_fit_a_phone(out, which):
+    pages = report_pages(out)
+    for page in pages[:1] if which == "index" else pages[1:]:
+        text = page.read_text(encoding="utf-8")
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in text
+        assert not re.search(r"<(script|link|iframe)\b", text), page.name
+        assert not re.search(r"""\bsrc\s*=\s*["']?(https?:)?//""", text), page.name
+        assert not re.search(r"""url\(\s*["']?(https?:)?//|@import""", text), page.name
+        assert str(out) not in text and "/work/" not in text and "/tmp/" not in text, f"{page.name}: absolute path"
+
+
+def test_every_local_link_in_the_files_resolves(out):
+    for page in report_pages(out):
+        for target in re.findall(r'(?:href|src)="([^"#][^"]*)"', page.read_text(encoding="utf-8")):
+            if target.startswith(("http:", "https:", "data:", "mailto:")):
+                continue
+            assert (page.parent / unquote(target)).resolve().is_file(), f"{page.name}: {target}"
+
+
+def test_the_report_is_byte_identical_when_written_again(out, tmp_path):
+    copy = tmp_path / "outputs"
+    shutil.copytree(out, copy)
+    (copy / "report" / "index.html").unlink()
+    write_report(open_dataset(), copy, notebooks=sorted((copy / "notebooks").glob("*.ipynb")))
+    assert (copy / "report" / "index.html").read_bytes() == (out / "report" / "index.html").read_bytes()
+    first = notebook_paths()[0]
+    again = render_notebook(out / "notebooks" / first.name, tmp_path / "again.html")
+    assert again.read_bytes() == (out / "report" / "notebooks" / f"{first.stem}.html").read_bytes()
+
+
+def test_without_notebooks_the_report_links_no_notebook_page(tmp_path):
+    folder = tmp_path / "outputs"
+    reproduce(folder, progress=False, notebooks=False)
+    text = (folder / "report" / "index.html").read_text(encoding="utf-8")
+    assert "The notebooks were not run" in text
+    assert 'href="notebooks/' not in text
+    for target in re.findall(r'(?:href|src)="([^"#][^"]*)"', text):
+        assert (folder / "report" / unquote(target)).resolve().is_file(), target
+
+
+# ------------------------------------------------------------------------------------------
+# A real browser
+
+class DevTools:
+    """A minimal Chrome DevTools Protocol client: one websocket to the browser, one flattened session per page."""
+
+    def __init__(self, url: str):
+        import websocket
+
+        self.ws = websocket.create_connection(url, timeout=60, suppress_origin=True)
+        self.next_id = 0
+        self.events: list[dict] = []
+
+    def call(self, method: str, session: str | None = None, **params) -> dict:
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        self.ws.send(json.dumps(message))
+        while True:
+            reply = json.loads(self.ws.recv())
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise AssertionError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_for(self, method: str, session: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        seen = len(self.events)
+        while time.monotonic() < deadline:
+            if any(e.get("method") == method and e.get("sessionId") == session for e in self.events[seen:]):
+                return
+            self.events.append(json.loads(self.ws.recv()))
+        raise AssertionError(f"no {method} within {timeout} s")
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if not CHROMIUM.is_file():
+        message = f"{CHROMIUM} is not installed: run `make browser` (as root) to install Debian's chromium"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the browser test: {message}")
+        pytest.skip(message)
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    process = subprocess.Popen(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
+         "--hide-scrollbars", f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 60
+        while not (port_file.is_file() and len(port_file.read_text().splitlines()) >= 2):
+            assert process.poll() is None, f"{CHROMIUM} exited with status {process.returncode}"
+            assert time.monotonic() < deadline, f"{CHROMIUM} did not open its DevTools port within 60 s"
+            time.sleep(0.1)
+        port, path = port_file.read_text().splitlines()[:2]
+        tools = DevTools(f"ws://127.0.0.1:{port}{path}")
+        yield tools
+        tools.close()
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+PAGE_FACTS = """({
+  images: Array.from(document.images).map(i => ({src: i.currentSrc || i.src, loaded: i.complete && i.naturalWidth > 0})),
+  links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
+  sources: Array.from(document.querySelectorAll('[src]')).map(e => e.src),
+  ids: Array.from(document.querySelectorAll('[id]')).map(e => e.id),
+  scripts: document.scripts.length,
+  pageWidth: document.documentElement.scrollWidth,
+  pageHeight: document.documentElement.scrollHeight,
+  viewWidth: window.innerWidth,
+  title: document.title
+})"""
+
+
+def open_page(browser: DevTools, url: str) -> tuple[str, dict, list[dict]]:
+    """Load `url` in a fresh phone-sized tab; return the session, the page's facts and the events it caused."""
+    target = browser.call("Target.createTarget", url="about:blank")["targetId"]
+    session = browser.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+    for domain in ("Page", "Runtime", "Log", "Network"):
+        browser.call(f"{domain}.enable", session)
+    browser.call("Emulation.setDeviceMetricsOverride", session, width=PHONE["width"], height=PHONE["height"],
+                 deviceScaleFactor=2, mobile=True)
+    start = len(browser.events)
+    browser.call("Page.navigate", session, url=url)
+    browser.wait_for("Page.loadEventFired", session)
+    facts = browser.call("Runtime.evaluate", session, expression=PAGE_FACTS, returnByValue=True)["result"]["value"]
+    events = [e for e in browser.events[start:] if e.get("sessionId") == session]
+    return session, facts, events
+
+
+def problems_in(events: list[dict]) -> list[str]:
+    found = []
+    for event in events:
+        method, params = event.get("method"), event.get("params", {})
+        if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+            found.append(f"console.{params['type']}: {[a.get('value') for a in params.get('args', [])]}")
+        elif method == "Runtime.exceptionThrown":
+            found.append(f"exception: {params['exceptionDetails'].get('text')}")
+        elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+            found.append(f"log: {params['entry'].get('text')} {params['entry'].get('url', '')}")
+        elif method == "Network.loadingFailed":
+            found.append(f"failed to load: {params.get('errorText')}")
+    return found
+
+
+def requested_urls(events: list[dict]) -> list[str]:
+    return [e["params"]["request"]["url"] for e in events if e.get("method") == "Network.requestWillBeSent"]
+
+
+def local_file(url: str) -> Path:
+    return Path(unquote(urlparse(url).path))
+
+
+def test_the_report_opens_from_disk_in_chromium(browser, out):
+    ARTIFACTS.mkdir(exist_ok=True)
+    index = (out / "report" / "index.html").as_uri()
+    session, facts, events = open_page(browser, index)
+
+    assert facts["title"].startswith("Replication report")
+    assert facts["scripts"] == 0
+    assert len(facts["images"]) == len(FIGURES)
+    assert all(image["loaded"] for image in facts["images"]), [i["src"] for i in facts["images"] if not i["loaded"]]
+    assert problems_in(events) == []
+    assert [u for u in requested_urls(events) if not u.startswith(("file:", "data:"))] == [], "fetched from the network"
+    assert facts["pageWidth"] <= facts["viewWidth"], "the page scrolls sideways on a phone"
+    for url in facts["links"] + facts["sources"]:
+        assert url.startswith("file:"), f"not a local link: {url}"
+        assert local_file(url).is_file(), f"broken link: {url}"
+        fragment = urlparse(url).fragment
+        if fragment and local_file(url) == local_file(index):
+            assert unquote(fragment) in facts["ids"], f"no #{fragment} on the page"
+
+    shot = browser.call("Page.captureScreenshot", session, format="png")["data"]
+    (ARTIFACTS / "report-phone.png").write_bytes(base64.b64decode(shot))
+    full = browser.call("Page.captureScreenshot", session, format="png", captureBeyondViewport=True,
+                        clip={"x": 0, "y": 0, "width": PHONE["width"], "height": min(facts["pageHeight"], 20000), "scale": 0.5})
+    (ARTIFACTS / "report-phone-full.png").write_bytes(base64.b64decode(full["data"]))
+    assert (ARTIFACTS / "report-phone.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_every_notebook_page_opens_in_chromium(browser, out):
+    for page in report_pages(out)[1:]:
+        session, facts, events = open_page(browser, page.as_uri())
+        assert problems_in(events) == [], page.name
+        assert facts["scripts"] == 0, page.name
+        assert all(image["loaded"] for image in facts["images"]), page.name
+        assert [u for u in requested_urls(events) if not u.startswith(("file:", "data:"))] == [], page.name
+        assert facts["pageWidth"] <= facts["viewWidth"], f"{page.name} scrolls sideways on a phone"
+        for url in facts["links"]:
+            if url.startswith("file:"):
+                assert local_file(url).is_file(), f"{page.name}: broken link {url}"
