@@ -39,8 +39,7 @@ def outputs_map() -> str:
     from .figures import FIGURES
 
     dataset = open_dataset()
-    notebook_of = {"agents": "02-agents", "conferences": "03-conferences", "publications": "04-publications",
-                   "website": "05-website", "press": "06-press"}
+    from .report import table_notebook  # the same mapping the report uses: from the figure registry
     rows = []
     for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
         spec = dataset.spec(name)
@@ -48,7 +47,7 @@ def outputs_map() -> str:
         if spec.totals_path:
             files.append(f"`tables/data_{name}_printed_totals.csv`")
         rows.append({"paper": f"Table {spec.number}", "what": spec.caption,
-                     "notebook": f"`notebooks/{notebook_of.get(name, '01-overview')}.ipynb`", "output files": ", ".join(files)})
+                     "notebook": f"`notebooks/{table_notebook(name)}.ipynb`", "output files": ", ".join(files)})
     rows.append({"paper": "Tables 2-5", "what": "Growth summary: CAGR, trend growth and 95 % CI, Kendall's tau",
                  "notebook": "`notebooks/01-overview.ipynb`", "output files": "`tables/growth.csv`"})
     rows.append({"paper": "Tables 1-5, text", "what": "Reviewer audit: totals, text counts, claims, grades",
