@@ -126,12 +126,17 @@ def _row(**values) -> dict:
 def _total_checks(dataset: Dataset) -> list[dict]:
     rows = []
     for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
-        spec = dataset.spec(name)
-        table = load_table(name, dataset)
-        for total in printed_totals(name, dataset).itertuples(index=False):
-            rows.append(_total_check(spec, table, total))
-        rows += _heading_checks(spec, table)
+        rows += [check for _, check in printed_total_checks(name, dataset)]
+        rows += _heading_checks(dataset.spec(name), load_table(name, dataset))
     return rows
+
+
+def printed_total_checks(name: str, data=None) -> list[tuple[str, dict]]:
+    """Each printed total of one table against the sum of what it totals: (indicator, check row), as in part 1."""
+    dataset = open_dataset(data)
+    spec, table = dataset.spec(name), load_table(name, dataset)
+    return [(total.indicator, _total_check(spec, table, total))
+            for total in printed_totals(name, dataset).itertuples(index=False)]
 
 
 def _members(spec: TableSpec, table: pd.DataFrame, indicator: str) -> tuple[list, list[str]]:

@@ -14,11 +14,10 @@ EXIT_BAD_INPUT = 2
 
 def _print_frame(frame, fmt: str) -> None:
     if fmt == "csv":
-        from .safety import escape_formula
+        from .safety import escape_frame
 
         # Labels can come from a user's workbook: never let a spreadsheet run them as formulas.
-        safe = frame.apply(lambda column: column.map(escape_formula) if column.dtype == object else column)
-        sys.stdout.write(safe.to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(escape_frame(frame).to_csv(index=False, lineterminator="\n"))
     elif fmt == "markdown":
         from .formatting import markdown_table
 

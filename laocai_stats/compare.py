@@ -375,13 +375,9 @@ def comparison_markdown(comparison: Comparison) -> str:
 def write_comparison(comparison: Comparison, out) -> list[str]:
     """Write the CSVs and one growth figure per table (PNG and SVG) into `out`, atomically.
 
-    Everything goes into a staging folder beside `out`, which then replaces `out` in one rename;
-    on any failure the earlier `out` is left exactly as it was.
+    Everything goes into a staging folder beside `out` (`output_files.staged_folder`); on any
+    failure the earlier `out` is left exactly as it was.
     """
-    import os
-    import shutil
-    import tempfile
-
     import matplotlib
 
     matplotlib.use("Agg")
@@ -389,14 +385,11 @@ def write_comparison(comparison: Comparison, out) -> list[str]:
 
     from .compare_figures import comparison_tables_with_values, growth_figure
     from .figures import save_figure
-    from .reproduce import write_csv
+    from .output_files import staged_folder, write_csv
     from .style import themed
 
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
     written = []
-    try:
+    with staged_folder(Path(out).resolve()) as staging:
         for stem, frame in comparison_tables(comparison).items():
             write_csv(frame, staging / f"{stem}.csv")
             written.append(f"{stem}.csv")
@@ -408,19 +401,4 @@ def write_comparison(comparison: Comparison, out) -> list[str]:
                     written += [f"figures/{p.name}" for p in save_figure(fig, staging / "figures" / f"growth_{table}")]
                 finally:
                     plt.close(fig)
-        backup = None
-        if out.exists():
-            backup = out.parent / f".{out.name}.previous-{os.getpid()}"
-            out.rename(backup)
-        try:
-            staging.rename(out)
-        except BaseException:
-            if backup is not None:
-                backup.rename(out)
-            raise
-        if backup is not None:
-            shutil.rmtree(backup, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return written

@@ -36,25 +36,12 @@ def findings() -> str:
 
 def outputs_map() -> str:
     """Replication-package style: each of the paper's tables and each figure, the notebook and the files that make it."""
-    from .figures import FIGURES
+    from . import report
 
     dataset = open_dataset()
-    from .report import table_notebook  # the same mapping the report uses: from the figure registry
-    rows = []
-    for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
-        spec = dataset.spec(name)
-        files = [f"`data/laocai/{spec.path}`", f"`tables/data_{name}.csv`"]
-        if spec.totals_path:
-            files.append(f"`tables/data_{name}_printed_totals.csv`")
-        rows.append({"paper": f"Table {spec.number}", "what": spec.caption,
-                     "notebook": f"`notebooks/{table_notebook(name)}.ipynb`", "output files": ", ".join(files)})
-    rows.append({"paper": "Tables 2-5", "what": "Growth summary: CAGR, trend growth and 95 % CI, Kendall's tau",
-                 "notebook": "`notebooks/01-overview.ipynb`", "output files": "`tables/growth.csv`"})
-    rows.append({"paper": "Tables 1-5, text", "what": "Reviewer audit: totals, text counts, claims, grades",
-                 "notebook": "`notebooks/08-audit.ipynb`", "output files": "`audit/audit.csv`, `audit/grades.csv`, `audit/audit.md`"})
-    for spec in FIGURES:
-        rows.append({"paper": ", ".join(f"Table {dataset.spec(t).number}" for t in spec.tables), "what": f"Figure: {spec.caption}",
-                     "notebook": f"`notebooks/{spec.notebook}.ipynb`", "output files": f"`figures/{spec.name}.png`, `.svg`"})
+    rows = [{"paper": e["paper"], "what": e["what"], "notebook": f"`notebooks/{e['notebook']}.ipynb`",
+             "output files": ", ".join([f"`data/laocai/{name}`" for name in e["inputs"]] + [f"`{f}`" for f in e["files"]])}
+            for e in report.outputs_map(dataset)]
     return markdown_table(pd.DataFrame(rows))
 
 

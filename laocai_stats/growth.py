@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import AggregationError, LaocaiError
+from .errors import LaocaiError
 
 # Columns that identify one series when present, in this order.
 SERIES_KEYS = ("province", "table", "indicator", "group")
@@ -127,10 +127,9 @@ def share_of_period(frame: pd.DataFrame) -> pd.DataFrame:
     A level or snapshot has no period total, so asking raises AggregationError. If any year of
     a series is missing its total is unknown, and every share of that series is <NA>.
     """
-    kinds = frame.attrs.get("kinds", {})
-    not_flows = sorted({i for i in frame["indicator"] if kinds.get(i, "flow") != "flow"})
-    if not_flows:
-        raise AggregationError(f"share of the period's total only makes sense for flows; not for {', '.join(not_flows)}")
+    from .tables import require_flows
+
+    require_flows(frame, "a share of the period's total")
     data = _yearly(frame)
     totals = _groups(data)["value"].transform(lambda s: pd.NA if s.isna().any() else s.sum())
     out = data.copy()

@@ -57,26 +57,16 @@ def indicator_sentence(row, title: str) -> str:
 
 
 def totals_sentences(name: str, data=None) -> list[str]:
-    """What the printed total row says against the sum of the rows, for each indicator it totals."""
-    dataset = open_dataset(data)
-    table = dataset.table(name)
+    """The audit's check of each printed total of the table (part 1 of `laocai-stats audit`), in words."""
+    from .audit import INCONSISTENT, printed_total_checks
+
+    spec = open_dataset(data).spec(name)
     out = []
-    for total in table.totals.itertuples():
-        rows = table.rows[table.rows["indicator"] == total.indicator]
-        title = table.spec.indicator(total.indicator).display
-        if pd.isna(total.value):
-            continue
-        if rows["value"].isna().any():
-            out.append(f"- The printed total of {title.lower()} ({_num(total.value)}) cannot be checked: some rows have no value.")
-            continue
-        recomputed = int(rows["value"].sum())
-        if recomputed == int(total.value):
-            out.append(f"- The printed total of {title.lower()}, {_num(total.value)}, equals the sum of its rows.")
-        else:
-            terms = " + ".join(_num(v) for v in rows["value"])
-            out.append(f"- The printed total of {title.lower()} is {_num(total.value)}, but its rows sum to "
-                       f"{terms} = {_num(recomputed)} (a difference of {_num(recomputed - int(total.value))}). "
-                       "The data keep the printed total; the audit reports it.")
+    for indicator, check in printed_total_checks(name, data):
+        text = f"- **{spec.indicator(indicator).display}**, printed total {_num(check['printed'])}: {check['note']}"
+        if check["verdict"] == INCONSISTENT:
+            text += f" ({check['numbers']}.) The data keep the printed total; the audit reports it."
+        out.append(text)
     return out
 
 

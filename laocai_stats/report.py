@@ -211,27 +211,39 @@ def table_notebook(table: str) -> str:
     return "01-overview"
 
 
-def outputs_map_rows(dataset: Dataset, links: Links) -> list[list[str]]:
+def outputs_map(dataset: Dataset) -> list[dict]:
+    """Replication-package map, one entry per paper table, the growth summary, the audit and each figure:
+    paper (where in the paper), what, notebook (stem), inputs (data files) and files (under the output folder).
+    The README and the report both render this list."""
     from .figures import FIGURES
 
-    rows = []
+    entries = []
     for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
         spec = dataset.spec(name)
-        files = [esc(f"input: {Path(spec.path).name}" if spec.path else "input"), links.to(f"tables/data_{name}.csv")]
-        if (links.root / f"tables/data_{name}_printed_totals.csv").is_file():
-            files.append(links.to(f"tables/data_{name}_printed_totals.csv"))
-        rows.append([esc(f"Table {spec.number}"), esc(spec.caption), notebook_link(table_notebook(name), links), ", ".join(files)])
+        files = [f"tables/data_{name}.csv"]
+        if not dataset.table(name).totals.empty:  # written exactly when there is a printed total row
+            files.append(f"tables/data_{name}_printed_totals.csv")
+        entries.append({"paper": f"Table {spec.number}", "what": spec.caption, "notebook": table_notebook(name),
+                        "inputs": [Path(spec.path).name] if spec.path else [], "files": files})
     numbers = [dataset.spec(n).number for n in dataset.table_names() if dataset.spec(n).keyed_by == "year"]
     if numbers:
         span = f"Tables {min(numbers)}-{max(numbers)}" if len(numbers) > 1 else f"Table {numbers[0]}"
-        rows.append([esc(span), esc("Growth summary: CAGR, trend growth and 95 % CI, Kendall's tau"),
-                     notebook_link("01-overview", links), links.to("tables/growth.csv")])
-    rows.append([esc("Tables and text"), esc("Reviewer audit: totals, text counts, claims, grades"), notebook_link("08-audit", links),
-                 ", ".join(links.to(f) for f in ("audit/audit.csv", "audit/grades.csv", "audit/audit.md"))])
+        entries.append({"paper": span, "what": "Growth summary: CAGR, trend growth and 95 % CI, Kendall's tau",
+                        "notebook": "01-overview", "inputs": [], "files": ["tables/growth.csv"]})
+    entries.append({"paper": "Tables and text", "what": "Reviewer audit: totals, text counts, claims, grades",
+                    "notebook": "08-audit", "inputs": [], "files": ["audit/audit.csv", "audit/grades.csv", "audit/audit.md"]})
     for spec in FIGURES:
         where = ", ".join(f"Table {dataset.spec(t).number}" for t in spec.tables if t in dataset.specs)
-        files = f"{links.to(f'figures/{spec.name}.png')}, {links.to(f'figures/{spec.name}.svg')}"
-        rows.append([esc(where), esc(f"Figure: {spec.caption}"), notebook_link(spec.notebook, links), files])
+        entries.append({"paper": where, "what": f"Figure: {spec.caption}", "notebook": spec.notebook, "inputs": [],
+                        "files": [f"figures/{spec.name}.png", f"figures/{spec.name}.svg"]})
+    return entries
+
+
+def outputs_map_rows(dataset: Dataset, links: Links) -> list[list[str]]:
+    rows = []
+    for entry in outputs_map(dataset):
+        files = [esc(f"input: {name}") for name in entry["inputs"]] + [links.to(f) for f in entry["files"]]
+        rows.append([esc(entry["paper"]), esc(entry["what"]), notebook_link(entry["notebook"], links), ", ".join(files)])
     return rows
 
 

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -14,6 +12,7 @@ import pandas as pd
 
 from .dataset import Dataset, default_data_dir, open_dataset
 from .errors import DataError, LaocaiError
+from .output_files import staged_folder, write_csv
 from .report import NOTEBOOK_HTML_DIR, REPORT_DIR, write_report
 
 NOTEBOOK_DIR_NAME = "notebooks"
@@ -68,18 +67,6 @@ class Progress:
             self.bar.close()
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """CSV with '\\n' line ends and user text made safe against spreadsheet formula injection."""
-    from .safety import escape_formula
-
-    safe = frame.copy()
-    for column in safe.columns:
-        if pd.api.types.is_object_dtype(safe[column]) or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(escape_formula)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    safe.to_csv(path, index=False, lineterminator="\n")
-
-
 def derived_tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
     """Every table `reproduce` writes, by file stem, in a stable order."""
     from .channels import channel_comparison, channel_growth, last_year_change
@@ -93,7 +80,6 @@ def derived_tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
     tables["year_on_year"] = year_on_year(yearly)
     tables["index"] = index(yearly)
     flows = yearly[yearly["kind"] == "flow"]
-    flows.attrs = {"kinds": {i: "flow" for i in flows["indicator"]}}
     tables["share_of_period"] = share_of_period(flows)
     tables["ratios"] = yearly_ratios(dataset)
     if "agents" in dataset.table_names():
@@ -289,52 +275,34 @@ def reproduce(out, data=None, *, province: str | None = None, jobs: int | None =
     if errors:
         raise DataError(errors)
     out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
     from .figures import FIGURES
 
     steps = len(FIGURES) + (len(notebook_paths()) if notebooks else 0) + 3
     bar = Progress(steps, enabled=progress)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
     result = Result(out)
-    runs = None
     try:
-        if notebooks:  # started first: the kernels run while this process writes the tables and figures
-            runs = NotebookRuns(notebook_parameters(data, dataset, province), staging / "notebooks",
-                                jobs=jobs or os.cpu_count() or 1, html_folder=staging / REPORT_DIR / NOTEBOOK_HTML_DIR)
-        result.written += write_tables(dataset, staging / "tables")
-        bar.step("tables")
-        result.written += write_audit(dataset, staging / "audit")
-        bar.step("audit")
-        figures, skipped = write_figures(dataset, staging / "figures", bar)
-        result.written += figures
-        result.skipped += skipped
-        if runs is not None:
-            result.written += runs.collect(bar)
-        executed = sorted((staging / "notebooks").glob("*.ipynb")) if notebooks else []
-        result.written += write_report(dataset, staging, notebooks=executed)
-        bar.step("report")
-        _swap_into_place(staging, out)
-    except BaseException:
-        if runs is not None:
-            runs.cancel()
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        with staged_folder(out) as staging:
+            runs = None
+            try:
+                if notebooks:  # started first: the kernels run while this process writes the tables and figures
+                    runs = NotebookRuns(notebook_parameters(data, dataset, province), staging / "notebooks",
+                                        jobs=jobs or os.cpu_count() or 1, html_folder=staging / REPORT_DIR / NOTEBOOK_HTML_DIR)
+                result.written += write_tables(dataset, staging / "tables")
+                bar.step("tables")
+                result.written += write_audit(dataset, staging / "audit")
+                bar.step("audit")
+                figures, skipped = write_figures(dataset, staging / "figures", bar)
+                result.written += figures
+                result.skipped += skipped
+                if runs is not None:
+                    result.written += runs.collect(bar)
+                executed = sorted((staging / "notebooks").glob("*.ipynb")) if notebooks else []
+                result.written += write_report(dataset, staging, notebooks=executed)
+                bar.step("report")
+            except BaseException:
+                if runs is not None:  # stop the workers before the staging folder is removed under them
+                    runs.cancel()
+                raise
     finally:
         bar.close()
     return result
-
-
-def _swap_into_place(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging` with two renames, restoring `out` if the second fails."""
-    backup = None
-    if out.exists():
-        backup = out.parent / f".{out.name}.previous-{os.getpid()}"
-        out.rename(backup)
-    try:
-        staging.rename(out)
-    except BaseException:
-        if backup is not None:
-            backup.rename(out)
-        raise
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)

@@ -15,3 +15,23 @@ def escape_formula(text):
     if isinstance(text, str) and text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
+
+
+def safe_text(value):
+    """Text for a spreadsheet cell: characters XML forbids dropped, formula triggers escaped; non-text unchanged."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def escape_frame(frame):
+    """A copy of `frame` whose text columns are escaped with `escape_formula`, for CSV output."""
+    import pandas as pd
+
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(escape_formula)
+    return out

@@ -3,10 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-KINDS = ("flow", "level", "snapshot")
-#: The tables the analysis knows, in the order `list_tables()` gives them.
-TABLE_NAMES = ("agents", "conferences", "press", "publications", "website")
-
 
 @dataclass(frozen=True)
 class IndicatorSpec:

@@ -90,14 +90,7 @@ def sum_over_years(frame: pd.DataFrame, *, skipna: bool = False) -> pd.DataFrame
     """
     if "year" not in frame or frame["year"].isna().all():
         raise AggregationError("this frame has no years to sum over (Table 1 is a one-time snapshot)")
-    kinds = frame.attrs.get("kinds") or _reference_kinds()
-    unknown = sorted(set(frame["indicator"]) - set(kinds))
-    if unknown:
-        raise AggregationError(f"cannot tell whether {', '.join(unknown)} may be summed: kind unknown")
-    refused = sorted({i for i in frame["indicator"] if kinds[i] != "flow"})
-    if refused:
-        detail = ", ".join(f"{i} ({kinds[i]})" for i in refused)
-        raise AggregationError(f"refusing to sum over years: {detail} is not a flow; a level or snapshot summed across years has no meaning")
+    require_flows(frame, "summing over years")
     grouped = frame.groupby("indicator", sort=False)
     out = pd.DataFrame({
         "value": grouped["value"].sum(min_count=1) if skipna else grouped["value"].apply(lambda s: pd.NA if s.isna().any() else s.sum()),
@@ -108,9 +101,26 @@ def sum_over_years(frame: pd.DataFrame, *, skipna: bool = False) -> pd.DataFrame
     return out
 
 
-def _reference_kinds() -> dict[str, str]:
+def indicator_kinds(frame: pd.DataFrame) -> dict[str, str]:
+    """Each indicator's kind (flow, level, snapshot): a `kind` column, else the frame's provenance, else the shipped registry."""
     dataset = open_dataset(None)
-    return {i.name: i.kind for n in dataset.table_names() for i in dataset.spec(n).indicators}
+    kinds = {i.name: i.kind for n in dataset.table_names() for i in dataset.spec(n).indicators}
+    kinds.update(frame.attrs.get("kinds", {}))
+    if "kind" in frame.columns:
+        kinds.update(zip(frame["indicator"], frame["kind"]))
+    return kinds
+
+
+def require_flows(frame: pd.DataFrame, what: str) -> None:
+    """Raise AggregationError unless every indicator in `frame` is known to be a flow."""
+    kinds = indicator_kinds(frame)
+    unknown = sorted(set(frame["indicator"]) - set(kinds))
+    if unknown:
+        raise AggregationError(f"{what}: cannot tell whether {', '.join(unknown)} is a flow (kind unknown)")
+    refused = sorted({i for i in frame["indicator"] if kinds[i] != "flow"})
+    if refused:
+        detail = ", ".join(f"{i} ({kinds[i]})" for i in refused)
+        raise AggregationError(f"{what} is refused for {detail}: only a flow counted each year can be added up over years")
 
 
 def printed_table(name: str, data=None) -> pd.DataFrame:

@@ -31,9 +31,7 @@ def sheet_names(stems) -> dict[str, str]:
 
 def cell_value(value):
     """A value openpyxl can store: missing as a blank cell, numpy scalars as Python ones, text made safe."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    from .safety import escape_formula
+    from .safety import safe_text
 
     if value is None or value is pd.NA or value is pd.NaT:
         return None
@@ -41,11 +39,9 @@ def cell_value(value):
         value = value.item()
     if isinstance(value, float) and math.isnan(value):
         return None
-    if isinstance(value, str):
-        return escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
     if isinstance(value, (bool, int, float)):
         return value
-    return escape_formula(str(value))
+    return safe_text(value if isinstance(value, str) else str(value))
 
 
 def build_tables_workbook(tables: dict[str, pd.DataFrame]):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import LaocaiError
-from .safety import escape_formula
+from .safety import safe_text
 from .specs import TableSpec
 from .workbook_layout import (
     ABOUT_FIELDS,
@@ -115,15 +115,6 @@ class _Content:
         return cls(specs, {n: t.rows for n, t in tables.items()}, {n: t.totals for n, t in tables.items()}, meta, year_tables, source_file)
 
 
-def _text(value):
-    """User or data text made safe for a cell: characters XML forbids dropped, formula triggers escaped."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if not isinstance(value, str):
-        return value
-    return escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
-
-
 def _styles():
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -153,7 +144,7 @@ def build_workbook(content: _Content):
 
 
 def _put(ws, row: int, column: int, value, style=None, number_format=None):
-    cell = ws.cell(row=row, column=column, value=_text(value))
+    cell = ws.cell(row=row, column=column, value=safe_text(value))
     if style is not None:
         cell.font = style
     if number_format:

@@ -137,3 +137,16 @@ def test_missing_values_are_nan_not_zero_in_rates():
     out = cagr(series({2016: 10, 2017: None}))
     assert not math.isclose(float(out["first_value"].iloc[0]), 0.0)
     assert pd.isna(out["cagr"].iloc[0])
+
+
+def test_share_of_period_refuses_a_level_even_without_provenance():
+    # Frames built by hand carry no attrs; the kind then comes from the registry, never a guess of "flow".
+    frame = load_table("conferences")
+    frame.attrs = {}
+    with pytest.raises(AggregationError, match="coordinating_units"):
+        share_of_period(frame)
+
+
+def test_share_of_period_refuses_an_indicator_of_unknown_kind():
+    with pytest.raises(AggregationError, match="kind unknown"):
+        share_of_period(series({2016: 1, 2017: 2}, indicator="mystery"))
