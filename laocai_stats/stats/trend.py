@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import itertools
 import math
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .growth import each_series, typed_frame
+from .growth import SeriesArrays, each_series, typed_frame
 
 # Up to this many points the permutation distribution is enumerated in full (8! = 40,320).
 EXACT_PERMUTATION_MAX_N = 8
@@ -26,20 +27,19 @@ def log_linear_trend(frame: pd.DataFrame, *, level: float = 0.95) -> pd.DataFram
     is <NA>, with the reason in `trend_note`.
     """
     rows = []
-    for row, _, known in each_series(frame):
-        x = known["year"].to_numpy(dtype=float)
-        y = known["value"].to_numpy(dtype=float)
-        row["trend_n"] = len(known)
+    for row, x, y in SeriesArrays(frame).known_runs():
+        n = len(y)
+        row["trend_n"] = n
         growth = low = high = np.nan
-        if len(known) < 3:
-            note = f"needs at least 3 years with a value, has {len(known)}"
+        if n < 3:
+            note = f"needs at least 3 years with a value, has {n}"
         elif (y <= 0).any():
             note = "a value of 0 has no logarithm"
         elif len(set(y)) == 1:
             growth, note = 0.0, "constant series: no spread, so no interval"
         else:
             fit = stats.linregress(x, np.log(y))
-            t = stats.t.ppf(0.5 + level / 2, len(known) - 2)
+            t = _t_quantile(0.5 + level / 2, n - 2)
             growth = math.expm1(fit.slope)
             low = math.expm1(fit.slope - t * fit.stderr)
             high = math.expm1(fit.slope + t * fit.stderr)
@@ -47,6 +47,12 @@ def log_linear_trend(frame: pd.DataFrame, *, level: float = 0.95) -> pd.DataFram
         row.update(trend_growth=growth, trend_growth_low=low, trend_growth_high=high, trend_note=note)
         rows.append(row)
     return typed_frame(rows, floats=("trend_growth", "trend_growth_low", "trend_growth_high"))
+
+
+@lru_cache(maxsize=None)
+def _t_quantile(q: float, df: int) -> float:
+    """Student's t quantile; a few distinct degrees of freedom serve thousands of series."""
+    return float(stats.t.ppf(q, df))
 
 
 def _tau_b(x: np.ndarray, y: np.ndarray) -> float:
