@@ -35,7 +35,7 @@ def cmd_compare(args) -> int:
         print()
         print_frame(notes, "csv")
     if args.out:
-        written = write_comparison(comparison, args.out)
+        written = write_comparison(comparison, args.out, svg=args.svg)
         print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
     return 0
 
@@ -46,5 +46,7 @@ def register(sub, *, data_option, format_option) -> None:
                    help="filled .xlsx workbooks or data package folders (data/laocai is the shipped Lao Cai data)")
     p.add_argument("--out", default=None, metavar="DIR",
                    help="also write the CSVs and figures into DIR (replaced only when the run succeeds)")
+    p.add_argument("--svg", action="store_true",
+                   help="with --out, write each figure as SVG too (default: PNG only; SVG is for editing or large prints)")
     format_option(p)
     p.set_defaults(func=cmd_compare)

@@ -62,11 +62,13 @@ def comparison_markdown(comparison: Comparison) -> str:
     return "\n".join(lines)
 
 
-def write_comparison(comparison: Comparison, out) -> list[str]:
-    """Write the CSVs and one growth figure per table (PNG and SVG) into `out`, atomically.
+def write_comparison(comparison: Comparison, out, *, svg: bool = False) -> list[str]:
+    """Write the CSVs and one growth figure per table (PNG; SVG too with `svg=True`) into `out`, atomically.
 
-    Everything goes into a staging folder beside `out` (`output_files.staged_folder`); on any
-    failure the earlier `out` is left exactly as it was.
+    PNG only by default: with many provinces an SVG costs as much again to write as the PNG and is
+    rarely opened; ask for it (`compare --svg`) to edit a figure or print it large. Both are
+    byte-identical run to run. Everything goes into a staging folder beside `out`
+    (`outputs.staged_folder`); on any failure the earlier `out` is left exactly as it was.
     """
     import matplotlib
 
@@ -79,6 +81,7 @@ def write_comparison(comparison: Comparison, out) -> list[str]:
     from .style import themed
 
     written = []
+    formats = (".png", ".svg") if svg else (".png",)
     with staged_folder(Path(out).resolve()) as staging:
         for stem, frame in comparison_tables(comparison).items():
             write_csv(frame, staging / f"{stem}.csv")
@@ -88,7 +91,8 @@ def write_comparison(comparison: Comparison, out) -> list[str]:
             for table in comparison_tables_with_values(comparison):
                 fig = growth_figure(comparison, table)
                 try:
-                    written += [f"figures/{p.name}" for p in save_figure(fig, staging / "figures" / f"growth_{table}")]
+                    paths = save_figure(fig, staging / "figures" / f"growth_{table}", formats=formats)
+                    written += [f"figures/{p.name}" for p in paths]
                 finally:
                     plt.close(fig)
     return written

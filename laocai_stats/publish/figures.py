@@ -345,11 +345,18 @@ def show(name: str, dataset: Dataset) -> None:
     plt.close(fig)
 
 
-def save_figure(fig: Figure, stem: Path) -> list[Path]:
-    """Save as PNG and SVG with no timestamps, so that the same figure gives the same bytes."""
+SAVE_METADATA = {".png": {"Software": None}, ".svg": {"Date": None, "Creator": None}}
+
+
+def save_figure(fig: Figure, stem: Path, *, formats=(".png", ".svg"), tight: bool = True) -> list[Path]:
+    """Save in each of `formats` with no timestamps, so that the same figure gives the same bytes.
+
+    `tight=False` keeps the figure's own size: right for a figure with a constrained layout, and it
+    spares the extra drawing pass a tight bounding box costs.
+    """
     paths = []
-    for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None, "Creator": None})):
+    for suffix in formats:
         path = stem.with_suffix(suffix)
-        fig.savefig(path, bbox_inches="tight", metadata=metadata)
+        fig.savefig(path, bbox_inches="tight" if tight else None, metadata=SAVE_METADATA[suffix])
         paths.append(path)
     return paths
