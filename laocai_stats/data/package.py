@@ -13,11 +13,9 @@ import pandas as pd
 
 from ..errors import DataError, LaocaiError, Problem
 from .frames import TableData, tidy_frame, totals_frame
-from .specs import TableSpec, spec_from_resource
+from .specs import YEAR_RANGE, TableSpec, spec_from_resource
 
 DESCRIPTOR = "datapackage.json"
-# Years outside this range are almost certainly typing mistakes (a value in the year column).
-YEAR_RANGE = (1900, 2100)
 
 
 @cache

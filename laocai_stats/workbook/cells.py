@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..data.package import YEAR_RANGE
+from ..data.specs import YEAR_RANGE
 
 # Beyond this a float no longer holds every whole number exactly; no count in these tables comes close.
 LARGEST_COUNT = 10**15
