@@ -287,3 +287,15 @@ def test_cli_refuses_a_bad_workbook_with_its_located_message(two, tmp_path):
 def test_cli_exit_status_2_for_a_missing_file(tmp_path, capsys):
     assert main(["compare", str(tmp_path / "nowhere.xlsx")]) == 2
     assert "nowhere.xlsx: not found" in capsys.readouterr().err
+
+
+def test_compare_with_figures_imports_neither_seaborn_nor_scipy_stats(two, tmp_path):
+    # Half a second of every `compare`: its figures are plain matplotlib, its statistics need no scipy.stats.
+    a, b, _ = two
+    probe = ("import sys\nfrom laocai_stats.cli import main\n"
+             f"assert main(['compare', {str(a)!r}, {str(b)!r}, '--out', {str(tmp_path / 'out')!r}]) == 0\n"
+             "print(sorted(m for m in sys.modules if m == 'seaborn' or m.startswith('scipy.stats')))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "out" / "figures" / "growth_conferences.png").stat().st_size > 0

@@ -6,7 +6,6 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
@@ -48,7 +47,7 @@ def plot_province_growth(growth: pd.DataFrame, *, indicator: str, table: str | N
     trend = _floats(frame[f"trend_growth_{period}"])
     low = _floats(frame[f"trend_growth_low_{period}"])
     high = _floats(frame[f"trend_growth_high_{period}"])
-    palette = sns.color_palette()
+    palette = plt.rcParams["axes.prop_cycle"].by_key()["color"]  # the theme's, as sns.color_palette() gives it
     # The interval's whisker sits just below the dot so that the two never hide each other.
     ax.errorbar(trend, positions + 0.18, xerr=[trend - low, high - trend], fmt="|", color="0.35", ms=6,
                 capsize=2, lw=1, label="Trend growth, 95 % CI", gid="trend")

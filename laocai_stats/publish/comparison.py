@@ -76,9 +76,8 @@ def write_comparison(comparison: Comparison, out, *, svg: bool = False) -> list[
     import matplotlib.pyplot as plt
 
     from .compare_figures import comparison_tables_with_values, growth_figure
-    from .figures import save_figure
     from .outputs import staged_folder, write_csv
-    from .style import themed
+    from .style import plain_themed, save_figure
 
     written = []
     formats = (".png", ".svg") if svg else (".png",)
@@ -87,7 +86,7 @@ def write_comparison(comparison: Comparison, out, *, svg: bool = False) -> list[
             write_csv(frame, staging / f"{stem}.csv")
             written.append(f"{stem}.csv")
         (staging / "figures").mkdir()
-        with themed():
+        with plain_themed():  # seaborn's theme without importing seaborn
             for table in comparison_tables_with_values(comparison):
                 fig = growth_figure(comparison, table)
                 try:

@@ -28,6 +28,7 @@ from ..data.dataset import Dataset, as_dataset
 from ..errors import LaocaiError
 from ..stats.growth import index as index_series
 from ..stats.ratios import RATIOS, ratios_as_series, yearly_ratios
+from .style import save_figure  # noqa: F401  (where reproduce and the notebooks have always found it)
 
 PAPER_SHORT = "Le & Bui (2024)"
 INDEX_LABEL = "Index, first year with a value = 100"
@@ -343,20 +344,3 @@ def show(name: str, dataset: Dataset) -> None:
     fig = draw(name, dataset)
     display(fig)
     plt.close(fig)
-
-
-SAVE_METADATA = {".png": {"Software": None}, ".svg": {"Date": None, "Creator": None}}
-
-
-def save_figure(fig: Figure, stem: Path, *, formats=(".png", ".svg"), tight: bool = True) -> list[Path]:
-    """Save in each of `formats` with no timestamps, so that the same figure gives the same bytes.
-
-    `tight=False` keeps the figure's own size: right for a figure with a constrained layout, and it
-    spares the extra drawing pass a tight bounding box costs.
-    """
-    paths = []
-    for suffix in formats:
-        path = stem.with_suffix(suffix)
-        fig.savefig(path, bbox_inches="tight" if tight else None, metadata=SAVE_METADATA[suffix])
-        paths.append(path)
-    return paths

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from .growth import SeriesArrays, each_series, typed_frame
 
@@ -105,6 +105,8 @@ def kendall_trend(frame: pd.DataFrame) -> pd.DataFrame:
         elif len(set(y)) == 1:
             method = "constant series: no trend to test"
         elif len(set(y)) == len(y):
+            from scipy import stats  # here: the import costs half a second that the other statistics do not need
+
             result = stats.kendalltau(x, y, method="exact")
             tau, p, method = _tau_b(x, y), float(result.pvalue), "exact"
         elif len(y) <= EXACT_PERMUTATION_MAX_N:
@@ -114,6 +116,8 @@ def kendall_trend(frame: pd.DataFrame) -> pd.DataFrame:
             p = sum(abs(t) >= abs(tau) - 1e-12 for t in null) / len(null)
             method = "exact permutation (ties)"
         else:
+            from scipy import stats
+
             result = stats.kendalltau(x, y)
             tau, p, method = _tau_b(x, y), float(result.pvalue), "asymptotic (ties)"
         row.update(kendall_tau=tau, kendall_p=p, kendall_method=method)
