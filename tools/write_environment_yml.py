@@ -17,7 +17,8 @@ lines = [
     "  - python=3.11",
     "  - pip=24.3.1",
     "  - pip:",
-    *[f"      - {pin}" for pin in pins],
+    # A pin with a marker is quoted: the marker holds quotes and spaces.
+    *[f"      - '{pin}'" if " ; " in pin else f"      - {pin}" for pin in pins],
     "      - -e .",
     "",
 ]
