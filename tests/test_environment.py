@@ -154,3 +154,15 @@ def test_build_backend_pin_matches_the_lock():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     backend = project["build-system"]["requires"][0]
     assert backend == f"hatchling=={lock_pins()['hatchling']}"
+
+
+def test_binder_reads_the_lock():
+    """repo2docker reads binder/: the Python of the promise, the lock's pins, then the package without dependencies."""
+    binder = ROOT / "binder"
+    assert lock_lines("binder/requirements.txt") == lock_lines()
+    assert (binder / "runtime.txt").read_text(encoding="utf-8").strip() == f"python-{oldest_python()}"
+    assert "  - python=" + oldest_python() in (ROOT / "environment.yml").read_text(encoding="utf-8")
+    post_build = binder / "postBuild"
+    assert post_build.stat().st_mode & 0o111, "binder/postBuild must be executable"
+    commands = [line for line in post_build.read_text(encoding="utf-8").splitlines() if line and not line.startswith(("#", "set "))]
+    assert commands == ["python -m pip install --no-deps --no-build-isolation ."]
