@@ -9,7 +9,7 @@ export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help reproduce test lab lock env validate notebooks browser cff clean
+.PHONY: help reproduce test lab lock env validate notebooks browser axe cff clean
 
 help:
 	@echo "make reproduce  rebuild every table, figure and report from the shipped data into $(OUT)/"
@@ -18,6 +18,7 @@ help:
 	@echo "make notebooks  re-execute the committed notebooks in place (after changing code or data)"
 	@echo "make validate   validate the shipped data package with frictionless"
 	@echo "make browser    install Debian's chromium for the report's browser test (needs root; skipped when present)"
+	@echo "make axe        install axe-core (npm, pinned in package-lock.json) for the report's accessibility test"
 	@echo "make cff        build the small venv with cffconvert that validates CITATION.cff (make test does it)"
 	@echo "make lock       re-resolve the newest versions and rewrite requirements.lock and environment.yml"
 
@@ -72,6 +73,15 @@ browser:
 	@if [ -x $(CHROMIUM) ]; then echo "chromium: $(CHROMIUM) is installed"; \
 	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; fi
 
+# axe-core for the report's accessibility test: npm's package, exactly as package-lock.json pins it (npm ci), into
+# node_modules/. Debian's npm is installed first where npm is missing (needs root), as `make browser` does for chromium.
+AXE := node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends npm; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(AXE)
+
 # Re-resolve from pyproject.toml in a scratch venv, then pin the result in both files.
 lock:
 	rm -rf .lock-venv
@@ -86,4 +96,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) $(CFF_VENV) .pytest_cache
+	rm -rf $(VENV) $(CFF_VENV) node_modules .pytest_cache
