@@ -40,7 +40,7 @@ def generate(folder: Path, count: int) -> list[Path]:
     import numpy as np
     import openpyxl
 
-    from laocai_stats.workbook_writer import write_workbook
+    from laocai_stats.workbook.writer import write_workbook
 
     rng = np.random.default_rng(20240601)
     paths = []
@@ -72,7 +72,8 @@ def generate(folder: Path, count: int) -> list[Path]:
 def child(folder: Path, out: Path) -> None:
     """One timed run; prints its measurements as JSON."""
     start = time.perf_counter()
-    from laocai_stats.compare import compare, write_comparison
+    from laocai_stats.publish.comparison import write_comparison
+    from laocai_stats.stats.compare import compare
 
     imported = time.perf_counter()
     comparison = compare(sorted(folder.glob("*.xlsx")))

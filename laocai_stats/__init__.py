@@ -1,9 +1,13 @@
-"""Tables, statistics and figures for the Lao Cai social insurance communication paper."""
+"""Tables, statistics and figures for the Lao Cai social insurance communication paper.
+
+The stages, each a subpackage that imports only the ones before it: `data` (read one province's data) ->
+`workbook` (the Excel workbook) -> `stats` -> `audit` -> `publish` -> `run` (reproduce) -> `cli`.
+This module re-exports the public loaders; see ARCHITECTURE.md.
+"""
 from importlib.metadata import PackageNotFoundError, version
 
-from .dataset import Dataset, open_dataset
-from .errors import AggregationError, DataError, LaocaiError
-from .tables import (
+from .data.dataset import Dataset, open_dataset
+from .data.loaders import (
     list_tables,
     load_all,
     load_facts,
@@ -14,6 +18,8 @@ from .tables import (
     table_info,
     tables_overview,
 )
+from .errors import AggregationError, DataError, LaocaiError
+from .workbook import reader as _workbook_reader  # noqa: F401  (registers the .xlsx format with the data layer)
 
 try:
     __version__ = version("laocai-stats")

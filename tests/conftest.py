@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from laocai_stats.dataset import default_data_dir
+from laocai_stats.data.dataset import default_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 PAPER = ROOT.parent / "shared" / "paper" / "000_c7caa49f65630b0c.txt"
@@ -28,7 +28,7 @@ def edit_csv(folder: Path, name: str, old: str, new: str, *, rehash: bool = True
     assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     if rehash:
-        from laocai_stats.datapackage import rehash as do_rehash
+        from laocai_stats.data.package import rehash as do_rehash
 
         do_rehash(folder)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import openpyxl
 
-from laocai_stats.workbook_writer import write_workbook
+from laocai_stats.workbook.writer import write_workbook
 
 # The yearly sheets of the template and the row of each indicator on them.
 SHEETS = {

@@ -7,21 +7,16 @@ import re
 
 import pandas as pd
 import pytest
-
 from conftest import edit_csv, edit_descriptor
-from laocai_stats.audit import (
-    COLUMNS,
-    GRADES,
-    audit_markdown,
-    audit_text,
-    findings_markdown,
-    grade_tables,
-    run_audit,
-)
-from laocai_stats.claims import RULES, load_claims
+
+from laocai_stats import open_dataset
+from laocai_stats.audit.checks import GRADES, grade_tables, run_audit
+from laocai_stats.audit.claims import RULES, load_claims
+from laocai_stats.audit.common import COLUMNS
+from laocai_stats.audit.report import audit_markdown, audit_text, findings_markdown
 from laocai_stats.cli import main
-from laocai_stats.dataset import default_data_dir
-from laocai_stats.specs import GroupSpec, IndicatorSpec, TableSpec
+from laocai_stats.data.dataset import default_data_dir
+from laocai_stats.data.specs import GroupSpec, IndicatorSpec, TableSpec
 
 C, I, N, NA = "consistent", "inconsistent", "not checkable", "not applicable"
 
@@ -94,7 +89,7 @@ EXPECTED_GRADES = {
 
 @pytest.fixture(scope="module")
 def shipped() -> pd.DataFrame:
-    return run_audit()
+    return run_audit(open_dataset())
 
 
 def verdicts(audit: pd.DataFrame) -> dict[str, str]:
@@ -118,7 +113,7 @@ def test_every_check_is_pinned_and_in_a_stable_order(shipped):
     assert shipped["check"].tolist() == list(EXPECTED)
     assert list(shipped.columns) == COLUMNS
     assert shipped["part"].is_monotonic_increasing
-    pd.testing.assert_frame_equal(run_audit(), shipped)
+    pd.testing.assert_frame_equal(run_audit(open_dataset()), shipped)
 
 
 def test_table_4_articles_total_is_off_by_twenty(shipped):
@@ -229,7 +224,7 @@ def test_the_package_ledger_is_what_the_audit_weighs(package):
     # Pointing the dialogue claim at the Post Office's conferences (84 in 2016, 72 in 2020) must flip it.
     edit_csv(package, "claims", ",conferences,training_conferences; training_attendees,higher_last_than_first,",
              ",conferences,post_office_conferences,higher_last_than_first,")
-    check = row(run_audit(package), "claim.dialogue_conferences_strengthened")
+    check = row(run_audit(open_dataset(package)), "claim.dialogue_conferences_strengthened")
     assert check["verdict"] == I
     assert "84 in 2016, 72 in 2020 (-12)" in check["numbers"]
 
@@ -238,13 +233,13 @@ def test_the_package_ledger_is_what_the_audit_weighs(package):
 
 def test_total_off_by_one_is_inconsistent(package):
     edit_csv(package, "agents_totals", "agent_staff,Total,434", "agent_staff,Total,435")
-    check = row(run_audit(package), "T1.total.agent_staff")
+    check = row(run_audit(open_dataset(package)), "T1.total.agent_staff")
     assert (check["verdict"], check["recomputed"], check["difference"]) == (I, 434, -1)
 
 
 def test_corrected_total_is_consistent(package):
     edit_csv(package, "website_totals", "articles,Total,1116", "articles,Total,1136")
-    audit = run_audit(package)
+    audit = run_audit(open_dataset(package))
     assert row(audit, "T4.total.articles")["verdict"] == C
     assert (audit["verdict"] != I).all()
     grades = grade_tables(audit)
@@ -254,7 +249,7 @@ def test_corrected_total_is_consistent(package):
 
 def test_blank_row_makes_the_total_not_checkable(package):
     edit_csv(package, "agents", "agent_staff,school,6", "agent_staff,school,")
-    audit = run_audit(package)
+    audit = run_audit(open_dataset(package))
     check = row(audit, "T1.total.agent_staff")
     assert check["verdict"] == N and pd.isna(check["recomputed"]) and check["blank_inputs"] == 1
     assert "School is blank" in check["note"]
@@ -268,21 +263,21 @@ def test_blank_row_makes_the_total_not_checkable(package):
 
 def test_blank_printed_total_is_not_checkable(package):
     edit_csv(package, "press_totals", "press_items,Total,1137", "press_items,Total,")
-    check = row(run_audit(package), "T5.total.press_items")
+    check = row(run_audit(open_dataset(package)), "T5.total.press_items")
     assert check["verdict"] == N and pd.isna(check["printed"])
 
 
 def test_a_table_whose_totals_all_have_blanks_is_not_reproducible(package):
     edit_csv(package, "press", "press_items,2016,163", "press_items,2016,")
     edit_csv(package, "press", "loudspeaker_broadcasts,2020,464", "loudspeaker_broadcasts,2020,")
-    grades = grade_tables(run_audit(package)).set_index("table")
+    grades = grade_tables(run_audit(open_dataset(package))).set_index("table")
     assert grades.loc["Table 5", "grade"] == "not reproducible"
     assert "2 of 10 cells blank" in grades.loc["Table 5", "reasons"]
 
 
 def test_findings_numbers_follow_the_data(package):
     edit_csv(package, "website", "articles,2016,182", "articles,2016,183")
-    audit = run_audit(package)
+    audit = run_audit(open_dataset(package))
     text = findings_markdown(audit, grade_tables(audit))
     assert "183 + 206 + 218 + 266 + 264 = 1,137, printed 1,116" in text
     assert "by 21" in text
@@ -292,7 +287,7 @@ def test_heading_equal_to_its_parts_is_described_as_possibly_their_total(package
     for year, parts in zip(range(2016, 2021), (85, 97, 138, 164, 73)):
         old = {2016: 38, 2017: 46, 2018: 68, 2019: 96, 2020: 107}[year]
         edit_csv(package, "conferences", f"training_conferences,{year},{old}", f"training_conferences,{year},{parts}")
-    check = row(run_audit(package), "T2.row2.training_conferences")
+    check = row(run_audit(open_dataset(package)), "T2.row2.training_conferences")
     assert check["verdict"] == N
     assert "equals 3.1 + 4.1 in every year, so it may be their total" in check["note"]
 
@@ -301,7 +296,7 @@ def test_heading_equal_to_its_parts_is_described_as_possibly_their_total(package
 
 def test_text_count_that_differs_from_table_1(package):
     edit_csv(package, "facts", "agent_staff,3.1,434,people,434", "agent_staff,3.1,435,people,435")
-    audit = run_audit(package)
+    audit = run_audit(open_dataset(package))
     for check in ("text.agent_staff.agents-sum", "text.agent_staff.agents-printed-total"):
         found = row(audit, check)
         assert (found["verdict"], found["difference"]) == (I, -1)
@@ -310,7 +305,7 @@ def test_text_count_that_differs_from_table_1(package):
 
 def test_parts_that_do_not_add_up(package):
     edit_csv(package, "facts", "collaborators_outside_industry,3.1,11,people,11", "collaborators_outside_industry,3.1,12,people,12")
-    audit = run_audit(package)
+    audit = run_audit(open_dataset(package))
     team = row(audit, "text.collaborator_team.parts")
     assert (team["verdict"], team["recomputed"], team["difference"]) == (I, 21, 1)
     items = row(audit, "text.collaborators_outside_industry.items")
@@ -319,14 +314,14 @@ def test_parts_that_do_not_add_up(package):
 
 def test_a_single_part_larger_than_its_whole(package):
     edit_csv(package, "facts", "office_collaborators,3.1,2,people,02", "office_collaborators,3.1,10,people,10")
-    audit = run_audit(package)
+    audit = run_audit(open_dataset(package))
     assert row(audit, "text.collaborators_inside_industry.parts")["verdict"] == I
     assert row(audit, "text.office_collaborators.parts")["verdict"] == I   # 1 + 1 = 2, not 10
 
 
 def test_wrong_number_of_agent_systems(package):
     edit_csv(package, "facts", "agent_systems,3.1,7,systems,7", "agent_systems,3.1,8,systems,8")
-    check = row(run_audit(package), "text.agent_systems.agents-rows")
+    check = row(run_audit(open_dataset(package)), "text.agent_systems.agents-rows")
     assert (check["verdict"], check["recomputed"]) == (I, 7)
 
 
@@ -398,14 +393,14 @@ def test_a_trend_rule_refuses_a_table_by_group():
 
 def test_a_claim_flips_when_a_table_value_changes(package):
     edit_csv(package, "press", "press_items,2019,265", "press_items,2019,290")
-    check = row(run_audit(package), "claim.press_frequency_increased")
+    check = row(run_audit(open_dataset(package)), "claim.press_frequency_increased")
     assert check["verdict"] == I
     assert "fell from 290 in 2019 to 279 in 2020" in check["note"]
 
 
 def test_a_claim_with_a_blank_input_is_not_checkable(package):
     edit_csv(package, "conferences", "training_conferences,2020,107", "training_conferences,2020,")
-    check = row(run_audit(package), "claim.dialogue_conferences_strengthened")
+    check = row(run_audit(open_dataset(package)), "claim.dialogue_conferences_strengthened")
     assert check["verdict"] == N and check["blank_inputs"] == 1
 
 
@@ -414,7 +409,7 @@ def test_a_claim_with_a_blank_input_is_not_checkable(package):
 def test_another_province_gets_not_applicable_for_the_text(package):
     edit_descriptor(package, lambda d: d.update(province="Ha Giang"))
     edit_csv(package, "website_totals", "articles,Total,1116", "articles,Total,1136")
-    audit = run_audit(package)
+    audit = run_audit(open_dataset(package))
     assert audit["check"].tolist() == list(EXPECTED)
     text_parts = audit[audit["part"].isin([2, 3])]
     assert (text_parts["verdict"] == NA).all()
@@ -429,7 +424,7 @@ def test_another_province_gets_not_applicable_for_the_text(package):
 
 def test_a_data_set_without_facts_gets_not_applicable(package):
     edit_descriptor(package, lambda d: d.update(resources=[r for r in d["resources"] if r["name"] != "facts"]))
-    audit = run_audit(package)
+    audit = run_audit(open_dataset(package))
     assert (audit.loc[audit["part"] > 1, "verdict"] == NA).all()
     assert row(audit, "T4.total.articles")["verdict"] == I
 
@@ -442,10 +437,10 @@ def test_other_years_and_no_totals(package):
     )
     (package / "website_totals.csv").write_text("indicator,label,value\narticles,Total,6\nvisits,Total,30\n", encoding="utf-8")
     (package / "press_totals.csv").write_text("indicator,label,value\n", encoding="utf-8")
-    from laocai_stats.datapackage import rehash
+    from laocai_stats.data.package import rehash
 
     rehash(package)
-    audit = run_audit(package)
+    audit = run_audit(open_dataset(package))
     assert row(audit, "T4.total.articles")["rule"] == "printed total = sum of the 3 years 2011-2013"
     assert row(audit, "T4.total.articles")["verdict"] == C
     assert row(audit, "T4.total.visits")["verdict"] == N
@@ -522,13 +517,13 @@ def test_data_option_reports_text_parts_not_applicable(package, capsys):
 
 
 def test_a_table_left_entirely_blank_is_not_reproducible(package):
-    from laocai_stats.datapackage import rehash
+    from laocai_stats.data.package import rehash
 
     (package / "publications.csv").write_text(
         "indicator,year,value\n" + "".join(f"{i},{y},\n" for i in ("posters", "flyers", "agent_signs") for y in (2016, 2017)),
         encoding="utf-8")
     rehash(package)
-    grades = grade_tables(run_audit(package)).set_index("table")
+    grades = grade_tables(run_audit(open_dataset(package))).set_index("table")
     assert grades.loc["Table 3", "grade"] == "not reproducible"
     assert "6 of 6 cells blank" in grades.loc["Table 3", "reasons"]
     assert grades.loc["Table 5", "grade"] == "reproduced"

@@ -5,13 +5,13 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import edit_csv
+
 from laocai_stats.cli import main
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "laocai_stats.cli", *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "laocai_stats", *args], capture_output=True, text=True)
 
 
 def test_tables_lists_every_table(capsys):

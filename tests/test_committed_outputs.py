@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from laocai_stats.reproduce import notebook_paths, reproduce
+from laocai_stats.run.reproduce import notebook_paths, reproduce
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "outputs"

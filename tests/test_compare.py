@@ -14,13 +14,14 @@ import numpy as np  # noqa: E402
 import openpyxl  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from province_helpers import province_workbook  # noqa: E402
 
 from laocai_stats import LaocaiError  # noqa: E402
-from laocai_stats.cli import main  # noqa: E402
-from laocai_stats.compare import compare, comparison_markdown, rank_provinces  # noqa: E402
-from laocai_stats.compare_figures import growth_figure, plot_province_growth  # noqa: E402
-from laocai_stats.dataset import default_data_dir  # noqa: E402
-from province_helpers import province_workbook  # noqa: E402
+from laocai_stats.cli import main
+from laocai_stats.data.dataset import default_data_dir
+from laocai_stats.publish.compare_figures import growth_figure, plot_province_growth
+from laocai_stats.publish.comparison import comparison_markdown
+from laocai_stats.stats.compare import compare, rank_provinces
 
 A_VALUES = {"training_conferences": [10, 12, 15, 18, 20], "articles": [100, 110, 121, 133, 146],
             "visits": [1000, 1500, 2000, 2600, 3000], "posters": [40, 50, 60, 70, 80]}
@@ -234,7 +235,7 @@ def test_cli_refuses_a_bad_workbook_with_its_located_message(two, tmp_path):
     bad = tmp_path / "bad.xlsx"
     wb.save(bad)
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-m", "laocai_stats.cli", "compare", str(a), str(bad), "--out", str(out)],
+    result = subprocess.run([sys.executable, "-m", "laocai_stats", "compare", str(a), str(bad), "--out", str(out)],
                             capture_output=True, text=True)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-
 from conftest import edit_csv, edit_descriptor
+
 from laocai_stats import DataError, list_tables, load_table, printed_totals, table_info
-from laocai_stats.datapackage import read_resource, sha256_of
-from laocai_stats.dataset import default_data_dir
+from laocai_stats.data.dataset import default_data_dir
+from laocai_stats.data.package import read_resource, sha256_of
 
 SHIPPED = default_data_dir()
 DESCRIPTOR = json.loads((SHIPPED / "datapackage.json").read_text(encoding="utf-8"))
@@ -157,7 +156,7 @@ def test_a_package_with_other_years_and_rows_out_of_order(package):
         encoding="utf-8",
     )
     (package / "website_totals.csv").write_text("indicator,label,value\narticles,Total,6\n", encoding="utf-8")
-    from laocai_stats.datapackage import rehash
+    from laocai_stats.data.package import rehash
 
     rehash(package)
     frame = load_table("website", data=package)

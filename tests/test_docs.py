@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from laocai_stats.docs import BLOCK, GENERATORS, render
+from laocai_stats.publish.docs import BLOCK, GENERATORS, render
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def test_generated_blocks_are_current():
     text = README.read_text(encoding="utf-8")
-    assert render(text) == text, "run `python -m laocai_stats.docs` to regenerate the README's blocks"
+    assert render(text) == text, "run `python -m laocai_stats.publish.docs` to regenerate the README's blocks"
 
 
 def test_every_generator_has_a_block():

@@ -1,8 +1,6 @@
 """The counts section 3.1 states, each tied to the sentence it comes from."""
 from __future__ import annotations
 
-import pytest
-
 from laocai_stats import load_facts
 
 

@@ -7,12 +7,19 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-
 from conftest import edit_csv  # noqa: E402
-from laocai_stats import LaocaiError, load_table  # noqa: E402
-from laocai_stats.figures import FIGURES, draw, plot_groups, plot_growth, plot_series, save_figure  # noqa: E402
-from laocai_stats.style import themed  # noqa: E402
-from laocai_stats.summary import growth_summary  # noqa: E402
+
+from laocai_stats import LaocaiError, load_table, open_dataset  # noqa: E402
+from laocai_stats.publish.figures import (
+    FIGURES,
+    draw,
+    plot_groups,
+    plot_growth,
+    plot_series,
+    save_figure,
+)
+from laocai_stats.publish.style import themed
+from laocai_stats.stats.summary import growth_summary
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +68,7 @@ def test_plot_groups_bars_are_the_counts():
 
 
 def test_plot_growth_bars_are_the_cagr():
-    summary = growth_summary()
+    summary = growth_summary(open_dataset())
     ax = plot_growth(summary)
     bars = ax.patches[: len(summary)]
     assert [p.get_width() for p in bars] == pytest.approx(summary["cagr"].astype(float).tolist())
@@ -70,7 +77,7 @@ def test_plot_growth_bars_are_the_cagr():
 @pytest.mark.parametrize("spec", FIGURES, ids=lambda s: s.name)
 def test_every_registered_figure_has_labels_and_a_source_line(spec):
     with themed():
-        fig = draw(spec.name)
+        fig = draw(spec.name, open_dataset())
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert any(t.startswith("Source: Le & Bui (2024)") for t in texts)
     for ax in fig.axes:
@@ -80,7 +87,7 @@ def test_every_registered_figure_has_labels_and_a_source_line(spec):
 
 def test_registered_website_figure_plots_the_table():
     with themed():
-        fig = draw("website_articles_visits")
+        fig = draw("website_articles_visits", open_dataset())
     articles = lines_by_gid(fig.axes[0])["articles"]
     assert list(articles.get_ydata()) == [182, 206, 218, 266, 264]
     assert fig.axes[1].get_ylabel() == "visits"
@@ -91,6 +98,6 @@ def test_same_figure_same_bytes(tmp_path):
     for run in ("a", "b"):
         (tmp_path / run).mkdir()
         with themed():
-            paths.append(save_figure(draw("channels_index"), tmp_path / run / "f"))
+            paths.append(save_figure(draw("channels_index", open_dataset()), tmp_path / run / "f"))
     for first, second in zip(*paths):
         assert first.read_bytes() == second.read_bytes(), first.suffix

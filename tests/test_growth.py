@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from laocai_stats import AggregationError, LaocaiError, list_tables, load_table
-from laocai_stats.growth import cagr, index, peaks, share_of_period, year_on_year
+from laocai_stats.stats.growth import cagr, index, peaks, share_of_period, year_on_year
 
 YEARLY = [t for t in list_tables() if t != "agents"]
 

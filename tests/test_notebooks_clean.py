@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 
-from laocai_stats.reproduce import notebook_paths
+from laocai_stats.run.reproduce import notebook_paths
 
 NOTEBOOKS = notebook_paths()
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import nbformat
 import openpyxl
 import pytest
+from province_helpers import province_workbook
 
 from laocai_stats import DataError
-from laocai_stats.reproduce import notebook_paths, reproduce
-from province_helpers import province_workbook
+from laocai_stats.run.reproduce import notebook_paths, reproduce
 
 ROOT = Path(__file__).resolve().parents[1]
 YEARS = range(2018, 2024)
@@ -126,7 +126,7 @@ def test_other_years_enter_the_statistics(run):
 
 
 def test_a_workbook_with_an_error_stops_before_any_notebook_runs(tmp_path, monkeypatch):
-    from laocai_stats import reproduce as reproduce_module
+    from laocai_stats.run import reproduce as reproduce_module
 
     good = province_workbook(tmp_path / "good.xlsx", "Bad Data", YEARS, VALUES)
     wb = openpyxl.load_workbook(good)

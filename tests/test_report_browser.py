@@ -20,13 +20,14 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from laocai_stats.audit import grade_tables, run_audit, summary_line
-from laocai_stats.dataset import open_dataset
-from laocai_stats.figures import FIGURES
-from laocai_stats.formatting import percent
-from laocai_stats.report import render_notebook, write_report
-from laocai_stats.reproduce import notebook_paths, reproduce
-from laocai_stats.summary import growth_summary
+from laocai_stats.audit.checks import grade_tables, run_audit
+from laocai_stats.audit.report import summary_line
+from laocai_stats.data.dataset import open_dataset
+from laocai_stats.publish.figures import FIGURES
+from laocai_stats.publish.report import render_notebook, write_report
+from laocai_stats.run.reproduce import notebook_paths, reproduce
+from laocai_stats.stats.summary import growth_summary
+from laocai_stats.text import percent
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -68,7 +69,7 @@ def test_every_figure_is_shown_with_its_caption(out, index_html):
 
 def test_the_growth_summary_is_there_with_numbers_from_the_data(index_html):
     section = index_html.split('id="growth"')[1].split("</section>")[0]
-    summary = growth_summary()
+    summary = growth_summary(open_dataset())
     assert section.count("<tr>") == len(summary) + 1  # the header row, then one per indicator
     training = summary[summary["indicator"] == "training_conferences"].iloc[0]
     assert percent(training["cagr"]) == "29.5 %"
@@ -78,7 +79,7 @@ def test_the_growth_summary_is_there_with_numbers_from_the_data(index_html):
 
 
 def test_the_audit_findings_are_there(index_html):
-    checks = run_audit()
+    checks = run_audit(open_dataset())
     section = index_html.split('id="audit"')[1].split("</section>")[0]
     assert html.escape(summary_line(checks)) in section
     assert "<strong>Printed totals.</strong>" in section and "1,116" in section

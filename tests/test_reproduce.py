@@ -8,21 +8,26 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import edit_csv
+
 from laocai_stats import DataError, LaocaiError
-from laocai_stats import reproduce as reproduce_module
-from laocai_stats.dataset import open_dataset
-from laocai_stats.figures import FIGURES
-from laocai_stats.reproduce import notebook_paths, reproduce, write_figures, write_tables
-from laocai_stats.summary import GROWTH_COLUMNS
+from laocai_stats.data.dataset import open_dataset
+from laocai_stats.publish.figures import FIGURES
+from laocai_stats.run import reproduce as reproduce_module
+from laocai_stats.run.reproduce import (
+    notebook_paths,
+    reproduce,
+    write_figures,
+    write_tables,
+)
+from laocai_stats.stats.summary import GROWTH_COLUMNS
 
 
 @pytest.fixture(scope="module")
 def cli_run(tmp_path_factory):
     """One real `laocai-stats reproduce` through the command line, output not a terminal."""
     out = tmp_path_factory.mktemp("reproduce") / "outputs"
-    result = subprocess.run([sys.executable, "-m", "laocai_stats.cli", "reproduce", "--out", str(out), "--jobs", "2"],
+    result = subprocess.run([sys.executable, "-m", "laocai_stats", "reproduce", "--out", str(out), "--jobs", "2"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return out, result
@@ -112,7 +117,7 @@ def test_a_failing_notebook_is_named_with_its_cell(tmp_path, monkeypatch):
 def test_bad_data_is_refused_before_anything_runs(package, tmp_path):
     edit_csv(package, "press", "press_items,2018,232", "press_items,2018,-232")
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-m", "laocai_stats.cli", "reproduce", "--data", str(package), "--out", str(out)],
+    result = subprocess.run([sys.executable, "-m", "laocai_stats", "reproduce", "--data", str(package), "--out", str(out)],
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert "press.csv, row 4, column 'value'" in result.stderr

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from laocai_stats.safety import escape_formula
+from laocai_stats.text import escape_formula
 
 
 @pytest.mark.parametrize("text", ["=1+2", "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://x","y")'])

@@ -7,9 +7,13 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from laocai_stats.dataset import open_dataset
-from laocai_stats.reproduce import derived_tables, write_tables
-from laocai_stats.tables_workbook import CONTENTS_SHEET, sheet_names, write_tables_workbook
+from laocai_stats.data.dataset import open_dataset
+from laocai_stats.publish.tables_workbook import (
+    CONTENTS_SHEET,
+    sheet_names,
+    write_tables_workbook,
+)
+from laocai_stats.run.reproduce import derived_tables, write_tables
 
 
 @pytest.fixture(scope="module")

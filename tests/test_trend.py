@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from laocai_stats import list_tables, load_table
-from laocai_stats.trend import kendall_trend, log_linear_trend
+from laocai_stats.stats.trend import kendall_trend, log_linear_trend
 
 YEARLY = [t for t in list_tables() if t != "agents"]
 

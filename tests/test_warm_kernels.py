@@ -9,8 +9,8 @@ import textwrap
 import nbformat
 import pytest
 
-from laocai_stats import warm_kernels
-from laocai_stats.warm_kernels import ForkedProcess, can_fork
+from laocai_stats.run import warm_kernels
+from laocai_stats.run.warm_kernels import ForkedProcess, can_fork
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="fork() is not available or not safe on this platform")
 
@@ -24,8 +24,8 @@ NOTEBOOK_CELLS = [
 RUNNER = textwrap.dedent("""
     import sys
     import nbformat, papermill
-    from laocai_stats.notebook_run import KERNEL_ARGUMENTS, clean
-    from laocai_stats.warm_kernels import ForkKernelManager, preload
+    from laocai_stats.run.notebooks import KERNEL_ARGUMENTS, clean
+    from laocai_stats.run.warm_kernels import ForkKernelManager, preload
     source, target, mode = sys.argv[1:]
     extra = {}
     if mode == "fork":

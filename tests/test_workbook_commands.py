@@ -6,7 +6,7 @@ import pytest
 
 from laocai_stats import LaocaiError, load_table, open_dataset
 from laocai_stats.cli import main
-from laocai_stats.workbook_commands import parse_years
+from laocai_stats.cli.workbook_commands import parse_years
 
 
 def test_template_command(tmp_path, capsys):

@@ -7,10 +7,16 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-
-from laocai_stats import LaocaiError, list_tables, load_table, open_dataset, printed_totals
-from laocai_stats.workbook_writer import ZIP_TIME, write_workbook
 from workbook_helpers import edit, export_laocai, found
+
+from laocai_stats import (
+    LaocaiError,
+    list_tables,
+    load_table,
+    open_dataset,
+    printed_totals,
+)
+from laocai_stats.workbook.writer import ZIP_TIME, write_workbook
 
 WEBSITE, AGENTS, CONFERENCES = "Table 4 website", "Table 1 agents", "Table 2 conferences"
 
@@ -70,7 +76,7 @@ def test_filled_template_with_other_years_loads(tmp_path):
 
 def test_export_of_a_workbook_reads_back_the_same(tmp_path):
     first = export_laocai(tmp_path, "first.xlsx")
-    second = write_workbook(first, tmp_path / "second.xlsx")
+    second = write_workbook(open_dataset(first), tmp_path / "second.xlsx")
     for name in list_tables():
         pd.testing.assert_frame_equal(load_table(name, second), load_table(name))
     assert first.read_bytes() == second.read_bytes()
@@ -90,7 +96,7 @@ def test_same_data_give_byte_identical_files(tmp_path):
 
 
 def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
-    from laocai_stats import workbook_writer
+    from laocai_stats.workbook import writer as workbook_writer
 
     target = tmp_path / "out.xlsx"
     target.write_bytes(b"the previous file")
@@ -109,7 +115,7 @@ def test_refuses_to_write_over_the_workbook_it_reads(tmp_path):
     path = export_laocai(tmp_path)
     before = path.read_bytes()
     with pytest.raises(LaocaiError, match="refusing to write over the workbook being read"):
-        write_workbook(path, path)
+        write_workbook(open_dataset(path), path)
     assert path.read_bytes() == before
 
 
@@ -141,7 +147,7 @@ def test_text_read_from_a_workbook_is_escaped_when_written_again(tmp_path):
             cell.data_type = "s"  # a text cell, as a crafted file could hold
 
     planted = edit(source, tmp_path / "planted.xlsx", plant)
-    again = write_workbook(planted, tmp_path / "again.xlsx")
+    again = write_workbook(open_dataset(planted), tmp_path / "again.xlsx")
     wb = openpyxl.load_workbook(again)
     assert wb["Sources"]["C5"].value == "'@SUM(1+1)*cmd|' /C calc'!A0"
     assert wb[AGENTS]["C6"].value == "'-2+3"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import openpyxl
 
-from laocai_stats.dataset import open_dataset
-from laocai_stats.workbook_writer import write_workbook
+from laocai_stats.data.dataset import open_dataset
+from laocai_stats.workbook.writer import write_workbook
 
 # Nine nested entities of ten: expanded, the last is a billion "lol"s (about 3 GB).
 BILLION_LAUGHS = "<!DOCTYPE lolz [<!ENTITY lol0 \"lol\">" + "".join(

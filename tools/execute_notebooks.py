@@ -2,7 +2,7 @@
 import sys
 from pathlib import Path
 
-from laocai_stats.notebook_run import execute_in_place
+from laocai_stats.run.notebooks import execute_in_place
 
 ROOT = Path(__file__).resolve().parents[1]
 paths = [Path(p) for p in sys.argv[1:]] or sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))

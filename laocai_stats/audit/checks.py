@@ -1,0 +1,171 @@
+"""The whole audit: its three parts run in order, and a replication grade per table."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..data.dataset import Dataset, as_dataset, open_dataset
+from ..data.loaders import load_table, printed_totals
+from .claims import RULES, fmt, load_claims, weigh_claim
+from .common import (
+    COLUMNS,
+    CONSISTENT,
+    INCONSISTENT,
+    NOT_APPLICABLE,
+    NOT_CHECKABLE,
+    check_row,
+    present,
+)
+from .facts import fact_checks
+from .totals import total_checks
+
+REPRODUCED = "reproduced"
+WITH_DISCREPANCIES = "reproduced with discrepancies"
+NOT_REPRODUCIBLE = "not reproducible"
+GRADES = (REPRODUCED, WITH_DISCREPANCIES, NOT_REPRODUCIBLE)
+GRADE_COLUMNS = ["table", "grade", "reasons"]
+
+
+def run_audit(dataset: Dataset) -> pd.DataFrame:
+    """One row per check, in a stable order: part 1 (printed totals), 2 (the text's counts), 3 (claims).
+
+    `difference` is recomputed minus printed. The text-based parts 2 and 3 apply only to the
+    paper's own data (a data set with the facts resource, for the shipped data's province); for
+    any other data set they are listed with the verdict 'not applicable'. `attrs` carries the
+    province, whether the text applied, and an inventory of the tables for `grade_tables`.
+    """
+    dataset = as_dataset(dataset)
+    reference = open_dataset()
+    applies, why_not = _text_applies(dataset, reference)
+    rows = total_checks(dataset)
+    if applies:
+        rows += fact_checks(dataset.facts, dataset)
+        rows += _claim_checks(load_claims(dataset), dataset)
+    else:
+        rows += _not_applicable(fact_checks(reference.facts, None), why_not)
+        rows += _not_applicable(_claim_checks(load_claims(dataset), None), why_not)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    for column in ("printed", "recomputed", "difference"):
+        frame[column] = pd.array(frame[column].tolist(), dtype="Int64")
+    frame["part"] = frame["part"].astype("int64")
+    frame["blank_inputs"] = frame["blank_inputs"].astype("int64")
+    for column in ("kind", "table", "section", "location", "rule", "numbers", "note"):
+        frame[column] = frame[column].fillna("").astype(object)
+    frame.attrs = {
+        "province": dataset.province,
+        "source": dataset.source,
+        "text_applies": applies,
+        "text_not_applicable_because": why_not,
+        "tables": _inventory(dataset),
+    }
+    return frame
+
+
+def _text_applies(dataset: Dataset, reference: Dataset) -> tuple[bool, str]:
+    if dataset.facts is None:
+        return False, (f"the data set for {dataset.province} carries no facts resource (the counts the paper's text "
+                       "states), so the text's counts and claims are not applied")
+    if dataset.province != reference.province:
+        return False, (f"the data set is for {dataset.province}; the paper's text describes {reference.province}, "
+                       "so its counts and claims are not applied")
+    return True, ""
+
+
+def _inventory(dataset: Dataset) -> list[dict]:
+    out = []
+    for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
+        spec = dataset.spec(name)
+        rows = load_table(name, dataset)
+        out.append({
+            "table": f"Table {spec.number}", "name": name,
+            "cells": int(len(rows)), "blank_cells": int(rows["value"].isna().sum()),
+            "printed_totals": int(len(printed_totals(name, dataset))),
+        })
+    return out
+
+
+
+# --- part 3: the claims ledger ------------------------------------------------------------------
+
+def _claim_checks(ledger: pd.DataFrame, dataset: Dataset | None) -> list[dict]:
+    rows = []
+    for claim in ledger.to_dict("records"):
+        testable = present(claim.get("rule"))
+        table = ""
+        if dataset is not None and present(claim.get("table")) and claim["table"] in dataset.table_names():
+            table = f"Table {dataset.spec(claim['table']).number}"
+        base = check_row(check=f"claim.{claim['claim']}", part=3, kind="claim" if testable else "claim (untestable)",
+                    table=table, section=claim["section"], location=f'"{claim["quote"]}"')
+        if dataset is None:
+            rule = RULES[claim["rule"]].summary if testable and claim["rule"] in RULES else "not testable with the tables"
+            rows.append({**base, "rule": rule, "note": claim["reading"]})
+            continue
+        outcome = weigh_claim(claim, dataset)
+        note = claim["reading"] if not testable else f"{outcome.note} Reading: {claim['reading']}"
+        rows.append({**base, "rule": outcome.rule, "verdict": outcome.verdict, "numbers": outcome.numbers,
+                     "note": note, "blank_inputs": outcome.blank_inputs})
+    return rows
+
+
+def _not_applicable(rows: list[dict], why: str) -> list[dict]:
+    note = why[0].upper() + why[1:] + "."
+    return [{**r, "table": r.get("table") or "", "printed": None, "recomputed": None, "difference": None,
+             "verdict": NOT_APPLICABLE, "numbers": "", "note": note, "blank_inputs": 0} for r in rows]
+
+
+# --- grades -------------------------------------------------------------------------------------
+
+def grade_tables(audit: pd.DataFrame) -> pd.DataFrame:
+    """A replication-report grade per table, from the printed-total checks and the text's counts about it.
+
+    reproduced: nothing inconsistent and nothing left uncomputed for a blank cell;
+    reproduced with discrepancies: a check is inconsistent, or some but not all of its numbers
+    could be recomputed; not reproducible: none of its derived numbers could be recomputed, or
+    every cell of the table is blank.
+    Claims weigh the text's reading of a table, not the table, and do not enter the grade.
+    """
+    inventory = audit.attrs.get("tables") or [
+        {"table": t, "cells": None, "blank_cells": 0, "printed_totals": None}
+        for t in dict.fromkeys(audit.loc[audit["part"] == 1, "table"])
+    ]
+    records = []
+    for entry in inventory:
+        name = entry["table"]
+        mine = audit[(audit["table"] == name) & audit["part"].isin([1, 2]) & (audit["verdict"] != NOT_APPLICABLE)]
+        derived = mine[mine["kind"].isin(["total", "text vs table"])]
+        inconsistent = mine[mine["verdict"] == INCONSISTENT]
+        blocked = derived[(derived["verdict"] == NOT_CHECKABLE) & (derived["blank_inputs"] > 0)]
+        consistent = derived[derived["verdict"] == CONSISTENT]
+        reasons = []
+        for check in inconsistent.itertuples():
+            reasons.append(f"{check.location}: {check.numbers}, printed {fmt(check.printed)} (difference {int(check.difference):+,})"
+                           if not pd.isna(check.difference) else f"{check.location}: {check.note}")
+        for check in blocked.itertuples():
+            reasons.append(f"{check.location}: cannot be recomputed, {check.blank_inputs} blank input(s)")
+        totals = mine[mine["kind"] == "total"]
+        if len(totals):
+            reasons.append(f"{int((totals['verdict'] == CONSISTENT).sum())} of {len(totals)} printed totals equal the sum of their rows")
+        else:
+            reasons.append("prints no total row")
+        text = mine[mine["kind"] == "text vs table"]
+        if len(text):
+            reasons.append(f"{int((text['verdict'] == CONSISTENT).sum())} of {len(text)} comparisons with the counts the text states agree")
+        headings = mine[mine["kind"] == "heading"]
+        for head in dict.fromkeys(h.split(".")[1] for h in headings["check"]):
+            reasons.append(f"{head.replace('row', 'row ')} is printed as a total but the table does not say of what (not checkable)")
+        if entry.get("blank_cells"):
+            reasons.append(f"{entry['blank_cells']} of {entry['cells']} cells blank")
+        elif entry.get("cells") and derived.empty:
+            reasons.append(f"nothing derived to recompute; all {entry['cells']} cells present")
+        all_blank = bool(entry.get("cells")) and entry.get("blank_cells") == entry.get("cells")
+        if all_blank:
+            grade = NOT_REPRODUCIBLE  # nothing was reported, so nothing can be reproduced
+        elif len(inconsistent):
+            grade = WITH_DISCREPANCIES
+        elif len(blocked):
+            grade = WITH_DISCREPANCIES if len(consistent) else NOT_REPRODUCIBLE
+        else:
+            grade = REPRODUCED
+        records.append({"table": name, "grade": grade, "reasons": "; ".join(reasons)})
+    return pd.DataFrame(records, columns=GRADE_COLUMNS)
+
+

@@ -1,0 +1,139 @@
+"""Part 1 of the audit: each printed total against the sum of what it totals, and rows printed as totals of unstated rows."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..data.dataset import Dataset, as_dataset
+from ..data.loaders import load_table, printed_totals
+from ..data.specs import TableSpec
+from .claims import fmt
+from .common import CONSISTENT, INCONSISTENT, NOT_CHECKABLE, and_list, check_row
+
+
+def total_checks(dataset: Dataset) -> list[dict]:
+    rows = []
+    for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
+        rows += [check for _, check in printed_total_checks(name, dataset)]
+        rows += _heading_checks(dataset.spec(name), load_table(name, dataset))
+    return rows
+
+
+def printed_total_checks(name: str, dataset: Dataset) -> list[tuple[str, dict]]:
+    """Each printed total of one table against the sum of what it totals: (indicator, check row), as in part 1."""
+    dataset = as_dataset(dataset)
+    spec, table = dataset.spec(name), load_table(name, dataset)
+    return [(total.indicator, _total_check(spec, table, total))
+            for total in printed_totals(name, dataset).itertuples(index=False)]
+
+
+def members(spec: TableSpec, table: pd.DataFrame, indicator: str) -> tuple[list, list[str]]:
+    """The values a total of `indicator` adds up, in the paper's order, and what each one is."""
+    mine = table[table["indicator"] == indicator]
+    if spec.keyed_by == "year":
+        mine = mine.sort_values("year")
+        return list(mine["value"]), [str(int(y)) for y in mine["year"]]
+    labels = {g.name: g.label for g in spec.groups}
+    return list(mine["value"]), [labels.get(g, g) for g in mine["group"]]
+
+
+def what_is_summed(spec: TableSpec, keys: list[str]) -> str:
+    if spec.keyed_by == "year":
+        return f"the {len(keys)} years {keys[0]}-{keys[-1]}" if keys else "the years"
+    return f"the {len(keys)} {(spec.group_label or 'group').lower()} rows"
+
+
+def _total_check(spec: TableSpec, table: pd.DataFrame, total) -> dict:
+    indicator = spec.indicator(total.indicator)
+    values, keys = members(spec, table, indicator.name)
+    over = what_is_summed(spec, keys)
+    if spec.printed_layout == "indicators_in_rows":
+        location = f'row "{indicator.label}", {total.label} column'
+    else:
+        location = f'{total.label} row, column "{indicator.label}"'
+    base = check_row(check=f"T{spec.number}.total.{indicator.name}", part=1, kind="total", table=f"Table {spec.number}",
+                section=spec.section, location=location, rule=f"printed total = sum of {over}", printed=total.value)
+    blanks = [k for k, v in zip(keys, values) if pd.isna(v)]
+    shown = " + ".join(fmt(v) for v in values)
+    if spec.keyed_by == "year" and indicator.kind != "flow":
+        return {**base, "verdict": NOT_CHECKABLE, "numbers": shown,
+                "note": f'"{indicator.label}" is a {indicator.kind}, not a yearly flow: summed across years it has no meaning, so no sum can stand behind the printed total.'}
+    if pd.isna(total.value):
+        return {**base, "verdict": NOT_CHECKABLE, "numbers": shown, "note": "The total cell is blank; there is no printed total to compare."}
+    if not values:
+        return {**base, "verdict": NOT_CHECKABLE, "note": "The table has no rows for this total."}
+    if blanks:
+        return {**base, "verdict": NOT_CHECKABLE, "numbers": shown, "blank_inputs": len(blanks),
+                "note": f"{and_list(blanks)} {'is' if len(blanks) == 1 else 'are'} blank; a blank is not zero, so {over} cannot be summed."}
+    recomputed = int(sum(int(v) for v in values))
+    difference = recomputed - int(total.value)
+    if difference == 0:
+        verdict, note = CONSISTENT, f"The printed total equals the sum of {over}."
+    else:
+        verdict = INCONSISTENT
+        note = (f"{over[0].upper() + over[1:]} sum to {fmt(recomputed)}, {abs(difference):,} "
+                f"{'more' if difference > 0 else 'fewer'} than the {fmt(total.value)} printed.")
+    return {**base, "recomputed": recomputed, "difference": difference, "verdict": verdict,
+            "numbers": f"{shown} = {fmt(recomputed)}", "note": note}
+
+
+def _heading_checks(spec: TableSpec, table: pd.DataFrame) -> list[dict]:
+    """Rows printed under a heading named as a total, set against the other headed rows with the same sub-number.
+
+    The paper never says which rows such a heading totals, so these are never checkable; the
+    note says whether the numbers even allow it to be the total of the other headed rows.
+    """
+    if spec.keyed_by != "year" or not spec.headings:
+        return []
+    out = []
+    for head, text in spec.headings.items():
+        if not text.strip().lower().startswith("total"):
+            continue
+        for member in [i for i in spec.indicators if (i.printed_row or "").startswith(f"{head}.")]:
+            sub = member.printed_row.split(".", 1)[1]
+            parts = [i for i in spec.indicators
+                     if i.printed_row and "." in i.printed_row and i.printed_row.split(".", 1)[1] == sub
+                     and i.printed_row.split(".")[0] != head and i.printed_row.split(".")[0] in spec.headings]
+            if parts:
+                out.append(_heading_check(spec, table, head, text, member, parts))
+    return out
+
+
+HEADING_PREAMBLE_END = "so no sum can be recomputed for it."
+
+
+def _heading_check(spec, table, head, text, member, parts) -> dict:
+    mine, keys = members(spec, table, member.name)
+    theirs = [members(spec, table, p.name)[0] for p in parts]
+    part_rows = [p.printed_row for p in parts]
+    part_heads = [r.split(".")[0] for r in part_rows]
+    expr = " + ".join(part_rows)
+    shown, smaller, equal, blanks = [], [], [], 0
+    for k, year in enumerate(keys):
+        values = [m[k] for m in theirs]
+        missing = sum(pd.isna(v) for v in [mine[k], *values])
+        if missing:
+            blanks += missing
+            shown.append(f"{year}: {fmt(mine[k])} vs {' + '.join(fmt(v) for v in values)}")
+            continue
+        total = int(sum(int(v) for v in values))
+        shown.append(f"{year}: {fmt(mine[k])} vs {' + '.join(fmt(v) for v in values)} = {fmt(total)}")
+        if mine[k] < total:
+            smaller.append(year)
+        elif mine[k] == total:
+            equal.append(year)
+    note = f'Row {head} is printed as a total ("{text}"), but the table does not say which rows it totals, {HEADING_PREAMBLE_END}'
+    if smaller:
+        note += (f" It cannot be the total of rows {and_list(part_heads)}: {member.printed_row} is smaller than "
+                 f"{expr} in {and_list(smaller)}. Read as a category of its own.")
+    elif blanks:
+        note += " Some of these cells are blank, so the comparison is incomplete."
+    elif len(equal) == len(keys):
+        note += f" It equals {expr} in every year, so it may be their total."
+    else:
+        note += f" It is at least {expr} in every year, so it may include rows {and_list(part_heads)} with other events."
+    return check_row(check=f"T{spec.number}.row{head}.{member.name}", part=1, kind="heading", table=f"Table {spec.number}",
+                section=spec.section,
+                location=f'row {head} "{text}", row {member.printed_row} "{member.label}", {keys[0]}-{keys[-1]}' if keys else f"row {head}",
+                rule=f"if row {head} totals rows {and_list(part_heads)}: {member.printed_row} = {expr} in each year",
+                verdict=NOT_CHECKABLE, numbers="; ".join(shown), note=note, blank_inputs=blanks)
+

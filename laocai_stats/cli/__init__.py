@@ -1,0 +1,76 @@
+"""Stage 7, the `laocai-stats` command line: the parser, the one dispatcher that turns errors into one line and
+exit status 2, and one module per group of subcommands, each a thin wrapper over the library.
+
+May import every stage. The data are resolved here, once, from the command's paths.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .. import __version__
+from ..errors import DataError, LaocaiError
+
+EXIT_BAD_INPUT = 2
+
+
+def print_frame(frame, fmt: str) -> None:
+    if fmt == "csv":
+        from ..text import escape_frame
+
+        # Labels can come from a user's workbook: never let a spreadsheet run them as formulas.
+        sys.stdout.write(escape_frame(frame).to_csv(index=False, lineterminator="\n"))
+    elif fmt == "markdown":
+        from ..text import markdown_table
+
+        sys.stdout.write(markdown_table(frame) + "\n")
+    else:
+        sys.stdout.write(frame.to_string(index=False) + "\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="laocai-stats",
+        description="Tables, statistics, figures and an audit for the Lao Cai social insurance communication paper.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def data_option(p):
+        p.add_argument("--data", metavar="PATH", default=None,
+                       help="a data package folder or a filled .xlsx workbook (default: the shipped Lao Cai data)")
+
+    def format_option(p, choices=("text", "csv", "markdown")):
+        p.add_argument("--format", choices=choices, default="text", help="output format (default: text)")
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(sub, data_option=data_option, format_option=format_option)
+    return parser
+
+
+# Each of these modules has `register(subparsers, *, data_option, format_option)` adding its subcommands;
+# this file stays the one dispatcher that turns errors into one line and exit status 2.
+COMMAND_MODULES: list[str] = ["laocai_stats.cli.data_commands", "laocai_stats.cli.audit_commands", "laocai_stats.cli.reproduce_commands", "laocai_stats.cli.workbook_commands", "laocai_stats.cli.compare_commands"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except DataError as exc:
+        print(f"laocai-stats: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except LaocaiError as exc:
+        print(f"laocai-stats: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("laocai-stats: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

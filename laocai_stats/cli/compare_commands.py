@@ -1,0 +1,50 @@
+"""The `compare` subcommand: several provinces' data sets side by side."""
+from __future__ import annotations
+
+import sys
+
+
+def cmd_compare(args) -> int:
+    from ..publish.comparison import write_comparison
+    from ..stats.compare import compare
+    from ..text import percent
+    from . import print_frame
+
+    comparison = compare(args.data_sets)
+    ranking = comparison.ranking.copy()
+    notes = comparison.notes
+    if args.format != "csv":
+        # Rates as percentages for reading; the CSV keeps the fractions for computing.
+        for column in ("cagr", "trend_growth", "trend_growth_low", "trend_growth_high"):
+            ranking[column] = ranking[column].astype(object).map(percent)
+    if args.format == "text":
+        ranking = ranking[["table", "indicator", "rank", "of", "province", "cagr", "from_year", "to_year"]]
+        print("Ranking by CAGR over the years the provinces share (ties share a rank; n/a is not ranked):")
+        print_frame(ranking, "text")
+        print()
+        print(f"Notes ({len(notes)}):" if len(notes) else "Notes: none; the data sets cover the same years and indicators.")
+        for note in notes["note"]:
+            print(f"- {note}")
+    elif args.format == "markdown":
+        print("## Ranking\n")
+        print_frame(ranking, "markdown")
+        print("\n## Notes\n")
+        print_frame(notes, "markdown")
+    else:
+        print_frame(ranking, "csv")
+        print()
+        print_frame(notes, "csv")
+    if args.out:
+        written = write_comparison(comparison, args.out)
+        print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
+    return 0
+
+
+def register(sub, *, data_option, format_option) -> None:
+    p = sub.add_parser("compare", help="compare provinces: levels, growth, index, ratios and a ranking over shared years")
+    p.add_argument("data_sets", nargs="+", metavar="DATA",
+                   help="filled .xlsx workbooks or data package folders (data/laocai is the shipped Lao Cai data)")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="also write the CSVs and figures into DIR (replaced only when the run succeeds)")
+    format_option(p)
+    p.set_defaults(func=cmd_compare)

@@ -1,0 +1,24 @@
+"""The `reproduce` subcommand."""
+from __future__ import annotations
+
+import sys
+
+
+def cmd_reproduce(args) -> int:
+    from ..run.reproduce import reproduce
+
+    result = reproduce(args.out, args.data, province=args.province, jobs=args.jobs, progress=not args.quiet)
+    for note in result.skipped:
+        print(f"skipped {note}", file=sys.stderr)
+    print(f"wrote {len(result.written)} files to {result.out}")
+    return 0
+
+
+def register(sub, *, data_option, format_option) -> None:
+    p = sub.add_parser("reproduce", help="rebuild every table, figure, executed notebook and the HTML report into one folder")
+    data_option(p)
+    p.add_argument("--out", default="outputs", metavar="DIR", help="output folder (default: outputs); replaced only when the run succeeds")
+    p.add_argument("--province", default=None, help="province name for titles and prose (default: the data's own)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N", help="notebooks run at once (default: one per core)")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_reproduce)

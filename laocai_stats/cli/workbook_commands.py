@@ -1,0 +1,64 @@
+"""The `template` and `export` commands: workbooks for entering another province's figures."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..data.package import YEAR_RANGE
+from ..errors import LaocaiError
+
+RANGE = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|—|\.\.|:|to)\s*(\d{4}))?\s*$")
+
+
+def parse_years(text: str) -> list[int]:
+    """'2019-2023' -> [2019, ..., 2023]; '2020' -> [2020]."""
+    match = RANGE.match(text)
+    if not match:
+        raise LaocaiError(f"--years: expected a range such as 2019-2023 (or one year), found {text!r}")
+    first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+    if first > last:
+        raise LaocaiError(f"--years: the range {text!r} runs backwards; expected the first year first, e.g. {last}-{first}")
+    if first < YEAR_RANGE[0] or last > YEAR_RANGE[1]:
+        raise LaocaiError(f"--years: expected years between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}, found {text!r}")
+    return list(range(first, last + 1))
+
+
+def _check_target(out: str, force: bool) -> Path:
+    path = Path(out)
+    if path.exists() and not force:
+        raise LaocaiError(f"{out} already exists; choose another name, or add --force to replace it")
+    return path
+
+
+def cmd_template(args) -> int:
+    from ..workbook.writer import write_workbook
+
+    years = parse_years(args.years) if args.years is not None else None
+    path = write_workbook(None, _check_target(args.out, args.force), province=args.province, years=years)
+    print(f"wrote {path}: a blank workbook to fill in; then check it with `laocai-stats validate {path}`")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from ..data.dataset import open_dataset
+    from ..workbook.writer import write_workbook
+
+    dataset = open_dataset(args.data)
+    path = write_workbook(dataset, _check_target(args.out, args.force))
+    print(f"wrote {path}: the {dataset.province} data in the workbook layout")
+    return 0
+
+
+def register(subparsers, *, data_option, format_option) -> None:
+    p = subparsers.add_parser("template", help="write a blank workbook for entering another province's figures")
+    p.add_argument("out", metavar="OUT.xlsx")
+    p.add_argument("--province", metavar="NAME", help="the province's name, written on the About sheet")
+    p.add_argument("--years", metavar="FIRST-LAST", help="the year columns, e.g. 2019-2023 (default: the years of the shipped data)")
+    p.add_argument("--force", action="store_true", help="replace OUT.xlsx if it exists")
+    p.set_defaults(func=cmd_template)
+
+    p = subparsers.add_parser("export", help="write a data set (default: the shipped Lao Cai data) as a filled workbook")
+    p.add_argument("out", metavar="OUT.xlsx")
+    data_option(p)
+    p.add_argument("--force", action="store_true", help="replace OUT.xlsx if it exists")
+    p.set_defaults(func=cmd_export)

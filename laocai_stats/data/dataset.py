@@ -1,0 +1,112 @@
+"""One province's data, from a data package folder or a filled workbook, behind one interface."""
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from ..errors import DataError, LaocaiError, Problem
+from .frames import TableData
+from .package import PackageReader, default_data_dir
+from .specs import TableSpec
+
+# Readers by file suffix: a data format outside this stage (the workbook) registers itself here, so the data
+# layer never imports a later stage. A folder or a .json descriptor is always a data package.
+READERS: dict[str, Callable[[Path], object]] = {}
+
+
+def register_reader(suffixes, reader: Callable[[Path], object]) -> None:
+    """Open files ending in any of `suffixes` (".xlsx", ...) with `reader(path)`."""
+    for suffix in suffixes:
+        READERS[suffix.lower()] = reader
+
+
+class Dataset:
+    """Metadata at once; each table read, validated and kept on first use."""
+
+    def __init__(self, reader, *, province: str | None = None):
+        self._reader = reader
+        self._province = province
+        self._tables: dict[str, TableData] = {}
+
+    def __repr__(self) -> str:
+        return f"Dataset(province={self.province!r}, tables={self.table_names()})"
+
+    @property
+    def source(self) -> str:
+        return self._reader.source
+
+    @property
+    def province(self) -> str:
+        return self._province or self._reader.metadata.get("province") or "unnamed province"
+
+    @property
+    def metadata(self) -> dict:
+        """What the data say about themselves: name, province, title, citation and (a workbook's) sources."""
+        return dict(self._reader.metadata)
+
+    @property
+    def citation(self) -> str | None:
+        return self._reader.metadata.get("citation")
+
+    @property
+    def specs(self) -> dict[str, TableSpec]:
+        return self._reader.specs
+
+    def table_names(self) -> list[str]:
+        return sorted(self._reader.specs)
+
+    def spec(self, name: str) -> TableSpec:
+        if name not in self._reader.specs:
+            known = ", ".join(self.table_names()) or "none"
+            raise LaocaiError(f"unknown table '{name}'; {self.source} has: {known}")
+        return self._reader.specs[name]
+
+    def table(self, name: str) -> TableData:
+        self.spec(name)
+        if name not in self._tables:
+            self._tables[name] = self._reader.read_table(name)
+        return self._tables[name]
+
+    @cached_property
+    def facts(self) -> pd.DataFrame | None:
+        return self._reader.read_facts()
+
+    def problems(self) -> list[Problem]:
+        """Every error and warning in the whole data set."""
+        return self._reader.problems()
+
+
+def as_dataset(obj) -> Dataset:
+    """`obj` itself if it is a Dataset; else LaocaiError. Inside the library the data are resolved once, at the edge."""
+    if isinstance(obj, Dataset):
+        return obj
+    raise LaocaiError(f"expected a Dataset, got {type(obj).__name__}: open the data once with "
+                      "laocai_stats.open_dataset(path) and pass the result")
+
+
+def open_dataset(data=None, *, province: str | None = None) -> Dataset:
+    """Resolve `data`: None (the shipped Lao Cai data), a Dataset, a package folder or descriptor, or a workbook.
+
+    `province` renames the data set's province in titles and prose (the data are unchanged).
+    """
+    if isinstance(data, Dataset):
+        if province and province != data.province:
+            renamed = Dataset(data._reader, province=province)
+            renamed._tables = data._tables
+            return renamed
+        return data
+    if data is None:
+        data = default_data_dir()
+    if not isinstance(data, (str, Path)):
+        raise LaocaiError(f"data must be a folder, a datapackage.json or an .xlsx workbook; got {type(data).__name__}")
+    path = Path(data)
+    if not path.exists():
+        raise DataError(Problem(str(path), "not found; expected a data package folder or an .xlsx workbook"))
+    if path.is_file() and path.suffix.lower() in READERS:
+        return Dataset(READERS[path.suffix.lower()](path), province=province)
+    if path.is_dir() or path.suffix.lower() == ".json":
+        return Dataset(PackageReader(path), province=province)
+    raise DataError(Problem(str(path), "expected a data package folder, a datapackage.json or an .xlsx workbook"))

@@ -1,0 +1,105 @@
+"""Table and indicator specifications, read from a data package descriptor."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    name: str
+    label: str
+    unit: str
+    kind: str
+    printed_row: str | None = None
+    heading: str | None = None
+    printed_unit: str | None = None
+    note: str | None = None
+    title: str | None = None
+
+    @property
+    def display(self) -> str:
+        """A short name for figures and prose: the title if the data give one, else the printed label."""
+        return self.title or self.label
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    name: str
+    label: str
+    printed_row: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    number: int
+    caption: str
+    section: str
+    source: str
+    keyed_by: str  # "year" or "group"
+    printed_layout: str  # "indicators_in_rows", "indicators_in_columns" or "groups_in_rows"
+    indicators: tuple[IndicatorSpec, ...]
+    groups: tuple[GroupSpec, ...] = ()
+    group_label: str | None = None
+    headings: dict[str, str] = field(default_factory=dict)
+    row_header: str | None = None
+    path: str = ""
+    totals_path: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.keyed_by
+
+    def indicator(self, name: str) -> IndicatorSpec:
+        for spec in self.indicators:
+            if spec.name == name:
+                return spec
+        from ..errors import LaocaiError
+
+        known = ", ".join(i.name for i in self.indicators)
+        raise LaocaiError(f"table '{self.name}' has no indicator '{name}'; it has: {known}")
+
+    def info(self) -> dict:
+        """Plain-data description, as `table_info` returns it."""
+        out = {
+            "name": self.name,
+            "table": f"Table {self.number}",
+            "number": self.number,
+            "caption": self.caption,
+            "section": self.section,
+            "source": self.source,
+            "keyed_by": self.keyed_by,
+            "indicators": [
+                {k: v for k, v in vars(i).items() if v is not None} for i in self.indicators
+            ],
+        }
+        if self.groups:
+            out["group_label"] = self.group_label
+            out["groups"] = [{k: v for k, v in vars(g).items() if v is not None} for g in self.groups]
+        return out
+
+
+def spec_from_resource(resource: dict, totals_path: str | None = None) -> TableSpec:
+    """Build a TableSpec from a descriptor resource already checked against the JSON Schema."""
+    return TableSpec(
+        name=resource["name"],
+        number=int(resource["table_number"]),
+        caption=resource["caption"],
+        section=resource["section"],
+        source=resource["source"],
+        keyed_by=resource["keyed_by"],
+        printed_layout=resource["printed_layout"],
+        indicators=tuple(
+            IndicatorSpec(**{k: i.get(k) for k in IndicatorSpec.__dataclass_fields__})
+            for i in resource["indicators"]
+        ),
+        groups=tuple(
+            GroupSpec(**{k: g.get(k) for k in GroupSpec.__dataclass_fields__})
+            for g in resource.get("groups", [])
+        ),
+        group_label=resource.get("group_label"),
+        headings=dict(resource.get("headings", {})),
+        row_header=resource.get("row_header"),
+        path=resource["path"],
+        totals_path=totals_path,
+    )

@@ -1,0 +1,111 @@
+"""Figures of a province comparison: each indicator's growth by province, one figure per table."""
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from ..errors import LaocaiError
+
+PERIODS = {"shared": "over the years the provinces share", "own": "over each province's own years"}
+
+
+def _floats(series: pd.Series) -> np.ndarray:
+    return series.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+
+
+def plot_province_growth(growth: pd.DataFrame, *, indicator: str, table: str | None = None, period: str = "shared",
+                         ax: Axes | None = None, title: str | None = None) -> Axes:
+    """One indicator's CAGR per province as dots, with the log-linear trend growth and its 95 % interval as a whisker.
+
+    `growth` is `compare.province_growth`'s frame; `period` picks its `*_shared` or `*_own` columns.
+    Provinces are rows in the frame's order. A province without a CAGR gets no dot (never a zero)
+    and the label "n/a".
+    """
+    if period not in PERIODS:
+        raise LaocaiError(f"period must be one of {', '.join(PERIODS)}; got '{period}'")
+    ax = ax if ax is not None else plt.gca()
+    frame = growth[growth["indicator"] == indicator]
+    if table is not None:
+        frame = frame[frame["table"] == table]
+    if frame.empty:
+        raise LaocaiError(f"nothing to plot: no growth rows for '{indicator}'")
+    frame = frame.reset_index(drop=True)
+    positions = np.arange(len(frame))
+    rate = _floats(frame[f"cagr_{period}"])
+    trend = _floats(frame[f"trend_growth_{period}"])
+    low = _floats(frame[f"trend_growth_low_{period}"])
+    high = _floats(frame[f"trend_growth_high_{period}"])
+    palette = sns.color_palette()
+    # The interval's whisker sits just below the dot so that the two never hide each other.
+    ax.errorbar(trend, positions + 0.18, xerr=[trend - low, high - trend], fmt="|", color="0.35", ms=6,
+                capsize=2, lw=1, label="Trend growth, 95 % CI", gid="trend")
+    ax.plot(rate, positions, "o", color=palette[0], ms=5, label="CAGR", gid="cagr")
+    for pos, value in zip(positions, rate):
+        if np.isnan(value):
+            ax.annotate("n/a", (0, pos), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7, color="0.3")
+    ax.axvline(0, color="0.4", lw=0.8)
+    ax.set_yticks(positions, list(frame["province"]), fontsize=8 if len(frame) < 20 else 6)
+    ax.set_ylim(len(frame) - 0.5, -0.5)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel(f"Growth per year, {PERIODS[period]}", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def growth_figure(comparison, table: str, *, period: str = "shared") -> Figure:
+    """One panel per indicator of `table`, provinces as rows; the caller shows, saves or closes it."""
+    growth = comparison.growth[comparison.growth["table"] == table]
+    indicators = list(dict.fromkeys(growth["indicator"]))
+    if not indicators:
+        raise LaocaiError(f"no indicator of table '{table}' in the comparison")
+    provinces = growth["province"].nunique()
+    width = min(len(indicators), 3)
+    rows = -(-len(indicators) // width)
+    fig, axes = plt.subplots(rows, width, figsize=(3.6 * width, (0.22 * provinces + 1.5) * rows + 1.0), squeeze=False,
+                             sharey=True, layout="constrained")
+    shared = comparison.shared[comparison.shared["table"] == table].set_index("indicator")["years"]
+    for ax, name in zip(axes.flat, indicators):
+        title = textwrap.fill(comparison.labels.get(name, name), 34)
+        if period == "shared":
+            title += f"\n({shared.get(name, 'no shared year')})"
+        plot_province_growth(growth, indicator=name, table=table, period=period, ax=ax, title=title)
+        ax.title.set_fontsize(9)
+        ax.set_xlabel("")
+        ax.tick_params(axis="x", labelsize=8)
+    for ax in list(axes.flat)[len(indicators):]:
+        ax.set_visible(False)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right upper", fontsize=8)
+    fig.suptitle(f"Growth by province: {table}", fontweight="bold")
+    years = " (years under each title)" if period == "shared" else ""
+    fig.supxlabel(f"Growth per year, {PERIODS[period]}{years}.\n"
+                  f"Data: {textwrap.shorten(', '.join(comparison.provinces['source']), 120)}", fontsize=8, color="0.3")
+    return fig
+
+
+def comparison_tables_with_values(comparison) -> list[str]:
+    """The tables with at least one value in some province, in the comparison's order (blank tables get no figure)."""
+    known = comparison.stacked[comparison.stacked["value"].notna()]
+    return list(dict.fromkeys(known["table"]))
+
+
+def show_growth_figures(comparison, *, period: str = "shared") -> None:
+    """In a notebook: display each table's growth figure once (a blank table gets a note instead)."""
+    from IPython.display import Markdown, display
+
+    drawn = comparison_tables_with_values(comparison)
+    for table in dict.fromkeys(comparison.stacked["table"]):
+        if table not in drawn:
+            display(Markdown(f"*No growth figure for {table}: no province has a value in it.*"))
+            continue
+        fig = growth_figure(comparison, table, period=period)
+        display(fig)
+        plt.close(fig)

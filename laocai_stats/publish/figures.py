@@ -1,0 +1,355 @@
+"""Figures: plot functions that draw on an Axes and return it, and the registry of the project's figures.
+
+Plot functions take the data first, then keyword-only options, accept `ax=None` and return the
+Axes; they set no global theme (notebooks and `reproduce` apply `style.THEME`). A missing value
+is drawn as a gap, never as zero.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import (
+    FuncFormatter,
+    LogLocator,
+    MaxNLocator,
+    NullFormatter,
+    PercentFormatter,
+)
+
+from ..data.dataset import Dataset, as_dataset
+from ..errors import LaocaiError
+from ..stats.growth import index as index_series
+from ..stats.ratios import RATIOS, ratios_as_series, yearly_ratios
+
+PAPER_SHORT = "Le & Bui (2024)"
+INDEX_LABEL = "Index, first year with a value = 100"
+
+
+def _axes(ax: Axes | None) -> Axes:
+    return ax if ax is not None else plt.gca()
+
+
+def _thousands(ax: Axes) -> None:
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
+
+
+def add_source(ax: Axes, text: str) -> Axes:
+    """Write the source line under the Axes (kept by bbox_inches='tight' when saved)."""
+    ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -40), textcoords="offset points",
+                ha="left", va="top", fontsize=8, color="0.3", annotation_clip=False)
+    return ax
+
+
+def plot_series(data: pd.DataFrame, *, indicators=None, labels: dict | None = None, index: bool = False,
+                log: bool = False, ax: Axes | None = None, title: str | None = None) -> Axes:
+    """Lines of value (or index) by year, one per indicator, in one unit.
+
+    Mixing units on one axis is refused unless `index=True`. Missing years are gaps in the line.
+    """
+    ax = _axes(ax)
+    frame = data if indicators is None else data[data["indicator"].isin(indicators)]
+    if frame.empty:
+        raise LaocaiError("nothing to plot: no rows for the indicators asked for")
+    order = list(dict.fromkeys(frame["indicator"])) if indicators is None else [i for i in indicators if i in set(frame["indicator"])]
+    if index:
+        frame = index_series(frame)
+        column, ylabel = "index", INDEX_LABEL
+    else:
+        units = frame["unit"].unique()
+        if len(units) > 1:
+            raise LaocaiError(f"these indicators have different units ({', '.join(units)}); plot them apart or use index=True")
+        column, ylabel = "value", str(units[0])
+    years = sorted(frame["year"].unique())
+    palette = sns.color_palette(n_colors=max(len(order), 1))
+    markers = ["o", "s", "^", "D", "v", "P", "X"]
+    for n, name in enumerate(order):
+        series = frame[frame["indicator"] == name].set_index("year")[column].reindex(years)
+        y = series.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        ax.plot(years, y, marker=markers[n % len(markers)], color=palette[n], label=(labels or {}).get(name, name), gid=name)
+    ax.set_xticks(years)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("Year")
+    ax.set_ylabel(ylabel)
+    if log:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    _thousands(ax)
+    if len(order) > 1:
+        ax.legend(loc="best", fontsize=7 if len(order) > 4 else 8)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_groups(data: pd.DataFrame, *, labels: dict | None = None, group_labels: dict | None = None,
+                ax: Axes | None = None, title: str | None = None) -> Axes:
+    """Horizontal bars per group (Table 1's agent systems), one colour per indicator."""
+    ax = _axes(ax)
+    frame = data.copy()
+    frame["value"] = frame["value"].astype("Float64").astype(float)
+    frame["Indicator"] = frame["indicator"].map(lambda i: (labels or {}).get(i, i))
+    frame["Group"] = frame["group"].map(lambda g: (group_labels or {}).get(g, g))
+    sns.barplot(data=frame, y="Group", x="value", hue="Indicator", orient="h", ax=ax, errorbar=None)
+    ax.set_xlabel(" / ".join(dict.fromkeys(frame["unit"])))
+    ax.set_ylabel("")
+    ax.legend(loc="lower right", fontsize=8, title=None)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_growth(summary: pd.DataFrame, *, labels: dict | None = None, ax: Axes | None = None,
+                title: str | None = None) -> Axes:
+    """CAGR per indicator as bars, with the log-linear trend growth and its 95 % interval as a whisker."""
+    ax = _axes(ax)
+    frame = summary.reset_index(drop=True)
+    names = [(labels or {}).get(i, i) for i in frame["indicator"]]
+    positions = np.arange(len(frame))
+    cagr = frame["cagr"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    trend = frame["trend_growth"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    low = frame["trend_growth_low"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    high = frame["trend_growth_high"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    colors = [sns.color_palette()[0] if not np.isnan(c) and c >= 0 else sns.color_palette()[3] for c in cagr]
+    ax.barh(positions, np.nan_to_num(cagr, nan=0.0), color=colors, label="CAGR, first to last year", gid="cagr")
+    ax.errorbar(trend, positions, xerr=[trend - low, high - trend], fmt="o", color="0.15", ms=4,
+                capsize=3, label="Trend growth, 95 % CI", gid="trend")
+    for pos, value in zip(positions, cagr):
+        if np.isnan(value):
+            ax.annotate("n/a", (0, pos), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.axvline(0, color="0.4", lw=0.8)
+    ax.set_yticks(positions, names, fontsize=8)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("Growth per year")
+    ax.legend(loc="lower right", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# The registry: every figure the project publishes, the notebook that shows it, and how to draw it.
+
+@dataclass(frozen=True)
+class FigureSpec:
+    name: str
+    notebook: str
+    tables: tuple[str, ...]
+    caption: str
+    draw: Callable[[Dataset], Figure]
+    # Narrower than "any value in its tables" for figures of chosen indicators or ratios, so that a
+    # blank indicator skips its figure with a note instead of failing to draw it.
+    available: Callable[[Dataset], bool] | None = None
+
+
+def source_line(dataset: Dataset, tables) -> str:
+    numbers = ", ".join(f"Table {dataset.spec(t).number}" for t in tables if t in dataset.specs)
+    if dataset.citation:
+        origins = ", ".join(dict.fromkeys(dataset.spec(t).source for t in tables if t in dataset.specs))
+        return f"Source: {PAPER_SHORT}, {numbers}; data from {origins}."
+    return f"Source: {dataset.province} data ({Path(dataset.source).name}), laid out as {numbers} of {PAPER_SHORT}."
+
+
+def _titles(dataset: Dataset, table: str) -> dict:
+    return {i.name: i.display for i in dataset.spec(table).indicators}
+
+
+def _has_values(dataset: Dataset, table: str, indicators=None) -> bool:
+    if table not in dataset.specs:
+        return False
+    rows = dataset.table(table).rows
+    if indicators is not None:
+        rows = rows[rows["indicator"].isin(indicators)]
+    return bool(rows["value"].notna().any())
+
+
+def _panels(dataset: Dataset, table: str, title: str) -> Figure:
+    """One panel per indicator with values, each in its own unit."""
+    spec = dataset.spec(table)
+    rows = dataset.table(table).rows
+    names = [i.name for i in spec.indicators if rows.loc[rows["indicator"] == i.name, "value"].notna().any()]
+    fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 4.2), squeeze=False)
+    for ax, name in zip(axes[0], names):
+        plot_series(rows, indicators=[name], ax=ax, title=spec.indicator(name).display)
+        ax.title.set_fontsize(10)
+    fig.suptitle(title, fontweight="bold")
+    add_source(axes[0][0], source_line(dataset, [table]))
+    return fig
+
+
+def _single(dataset: Dataset, table: str, indicators, title: str, *, index=False, log=False) -> Figure:
+    fig, ax = plt.subplots()
+    rows = dataset.table(table).rows
+    present = [i for i in indicators if rows.loc[rows["indicator"] == i, "value"].notna().any()]
+    plot_series(rows, indicators=present, labels=_titles(dataset, table), ax=ax, title=title, index=index, log=log)
+    add_source(ax, source_line(dataset, [table]))
+    return fig
+
+
+def _agents(dataset: Dataset) -> Figure:
+    spec = dataset.spec("agents")
+    fig, ax = plt.subplots(figsize=(8.0, 4.8))
+    plot_groups(dataset.table("agents").rows, labels=_titles(dataset, "agents"),
+                group_labels={g.name: g.label for g in spec.groups}, ax=ax,
+                title=f"Agent staff and collection points by agent system, {dataset.province}")
+    add_source(ax, source_line(dataset, ["agents"]))
+    return fig
+
+
+def _ratios_have_values(dataset: Dataset, names) -> bool:
+    ratios = yearly_ratios(dataset)
+    return bool(ratios.loc[ratios["ratio"].isin(names), "value"].notna().any())
+
+
+def _ratio_figure(dataset: Dataset, names, title: str) -> Figure:
+    ratios = yearly_ratios(dataset)
+    ratios = ratios[ratios["ratio"].isin(names) & ratios["value"].notna()]
+    if ratios.empty:
+        raise LaocaiError("no ratio has values in these data")
+    series = ratios_as_series(ratios)
+    fig, ax = plt.subplots()
+    plot_series(series, labels={r.name: r.label for r in RATIOS}, ax=ax, title=title)
+    add_source(ax, source_line(dataset, list(dict.fromkeys(ratios["table"]))))
+    return fig
+
+
+def _growth(dataset: Dataset, tables, title: str) -> Figure:
+    from ..stats.summary import growth_summary
+
+    summary = growth_summary(dataset)
+    summary = summary[summary["table"].isin(tables) & (summary["kind"] == "flow")]
+    labels = {i.name: i.display for t in tables if t in dataset.specs for i in dataset.spec(t).indicators}
+    fig, ax = plt.subplots(figsize=(8.0, 0.42 * len(summary) + 1.6))
+    plot_growth(summary, labels=labels, ax=ax, title=title)
+    add_source(ax, source_line(dataset, tables))
+    return fig
+
+
+def _channel_flows_have_values(dataset: Dataset) -> bool:
+    from ..stats.channels import channel_series
+
+    return bool(channel_series(dataset)["value"].notna().any())
+
+
+def _channel_index(dataset: Dataset) -> Figure:
+    from ..stats.channels import channel_series
+
+    frame = channel_series(dataset)
+    # A series with no value at all would be an empty line on a log axis: leave it out.
+    known = frame.groupby(["table", "indicator"], sort=False)["value"].transform(lambda v: v.notna().any())
+    frame = frame[known.astype(bool)]
+    channels = list(dict.fromkeys(frame["channel"]))
+    fig, axes = plt.subplots(1, len(channels), figsize=(6.4 * len(channels), 5.6), sharey=True, squeeze=False)
+    labels = {i.name: i.display for t in dataset.table_names() for i in dataset.spec(t).indicators}
+    for ax, channel in zip(axes[0], channels):
+        part = frame[frame["channel"] == channel]
+        plot_series(part, labels=labels, index=True, log=True, ax=ax, title=f"{channel.capitalize()} communication")
+        ax.title.set_fontsize(10)
+    add_source(axes[0][0], source_line(dataset, list(dict.fromkeys(frame["table"]))))
+    fig.suptitle(f"Direct against indirect channels, {dataset.province}", fontweight="bold")
+    return fig
+
+
+FLOW_TABLES = ("conferences", "publications", "website", "press")
+
+FIGURES: tuple[FigureSpec, ...] = (
+    FigureSpec("overview_growth", "01-overview", FLOW_TABLES,
+               "Growth per year of every flow indicator: CAGR and log-linear trend with 95 % interval",
+               lambda d: _growth(d, FLOW_TABLES, f"How fast each channel grew, {d.province}")),
+    FigureSpec("agents_by_system", "02-agents", ("agents",),
+               "Agent staff and collection points by agent system (Table 1)", _agents),
+    FigureSpec("conferences_counts", "03-conferences", ("conferences",),
+               "Conferences per year by kind (Table 2)",
+               lambda d: _single(d, "conferences", ["training_conferences", "post_office_conferences", "health_insurance_conferences"],
+                                 f"Conferences held per year, {d.province}"),
+               lambda d: _has_values(d, "conferences", ["training_conferences", "post_office_conferences", "health_insurance_conferences"])),
+    FigureSpec("conferences_attendees", "03-conferences", ("conferences",),
+               "Attendees per year by kind of conference (Table 2)",
+               lambda d: _single(d, "conferences", ["training_attendees", "post_office_attendees", "health_insurance_attendees"],
+                                 f"Conference attendees per year, {d.province}"),
+               lambda d: _has_values(d, "conferences", ["training_attendees", "post_office_attendees", "health_insurance_attendees"])),
+    FigureSpec("conferences_attendees_per_conference", "03-conferences", ("conferences",),
+               "Attendees per conference (Table 2)",
+               lambda d: _ratio_figure(d, [r.name for r in RATIOS if r.table == "conferences"],
+                                       f"Attendees per conference, {d.province}"),
+               lambda d: _ratios_have_values(d, [r.name for r in RATIOS if r.table == "conferences"])),
+    FigureSpec("conferences_coordinating_units", "03-conferences", ("conferences",),
+               "Coordinating units each year (Table 2)",
+               lambda d: _single(d, "conferences", ["coordinating_units"], f"Coordinating units, {d.province}"),
+               lambda d: _has_values(d, "conferences", ["coordinating_units"])),
+    FigureSpec("publications_by_kind", "04-publications", ("publications",),
+               "Posters, flyers and collection agent signs per year (Table 3)",
+               lambda d: _panels(d, "publications", f"Visual propaganda and publications, {d.province}")),
+    FigureSpec("website_articles_visits", "05-website", ("website",),
+               "Website articles and visits per year (Table 4)",
+               lambda d: _panels(d, "website", f"The provincial website, {d.province}")),
+    FigureSpec("website_visits_per_article", "05-website", ("website",),
+               "Website visits per article (Table 4)",
+               lambda d: _ratio_figure(d, ["visits_per_article"], f"Website visits per article, {d.province}"),
+               lambda d: _ratios_have_values(d, ["visits_per_article"])),
+    FigureSpec("press_items_broadcasts", "06-press", ("press",),
+               "Press, radio-TV items and loudspeaker broadcasts per year (Table 5)",
+               lambda d: _panels(d, "press", f"Press, radio-TV and loudspeakers, {d.province}")),
+    FigureSpec("channels_index", "07-channels", FLOW_TABLES,
+               "Direct and indirect channels as an index, first year = 100 (Tables 2-5)", _channel_index,
+               lambda d: _channel_flows_have_values(d)),
+)
+
+
+def figure_spec(name: str) -> FigureSpec:
+    for spec in FIGURES:
+        if spec.name == name:
+            return spec
+    raise LaocaiError(f"unknown figure '{name}'; known: {', '.join(f.name for f in FIGURES)}")
+
+
+def figure_available(name: str, dataset: Dataset) -> bool:
+    """Whether the data hold values for the figure's tables (a table left blank has no figure), and
+    for the figure's own indicators or ratios where it draws only some (a blank indicator has none)."""
+    dataset = as_dataset(dataset)
+    spec = figure_spec(name)
+    if not any(_has_values(dataset, t) for t in spec.tables):
+        return False
+    return spec.available is None or spec.available(dataset)
+
+
+def draw(name: str, dataset: Dataset) -> Figure:
+    """Draw one registered figure from the data; the caller shows or saves it."""
+    dataset = as_dataset(dataset)
+    spec = figure_spec(name)
+    if not figure_available(name, dataset):
+        raise LaocaiError(f"figure '{name}' needs values in {', '.join(spec.tables)} ({spec.caption}), and the data have none")
+    return spec.draw(dataset)
+
+
+def show(name: str, dataset: Dataset) -> None:
+    """In a notebook: display one registered figure once, or a note saying why the data have none."""
+    from IPython.display import Markdown, display
+
+    dataset = as_dataset(dataset)
+    if not figure_available(name, dataset):
+        display(Markdown(f"*No figure '{name}': {dataset.province}'s data have no values to draw it from "
+                         f"({figure_spec(name).caption}); blank cells are missing, not zero.*"))
+        return
+    fig = draw(name, dataset)
+    display(fig)
+    plt.close(fig)
+
+
+def save_figure(fig: Figure, stem: Path) -> list[Path]:
+    """Save as PNG and SVG with no timestamps, so that the same figure gives the same bytes."""
+    paths = []
+    for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None, "Creator": None})):
+        path = stem.with_suffix(suffix)
+        fig.savefig(path, bbox_inches="tight", metadata=metadata)
+        paths.append(path)
+    return paths

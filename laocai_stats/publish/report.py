@@ -1,0 +1,279 @@
+"""`report/index.html`: the replication report `reproduce` writes beside the tables, figures and notebooks.
+
+One self-contained page per output folder: no scripts, no styles or fonts from elsewhere, only relative
+links, so it opens from the file system. Every number in it is computed from the data by the library's
+own generators; nothing in it depends on the time or the machine, so the same data give the same bytes.
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from ..data.dataset import Dataset
+from ..text import number, percent
+
+REPORT_DIR = "report"
+NOTEBOOK_HTML_DIR = "notebooks"
+
+CSS = """
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;line-height:1.5;color:#1b1b1b;
+ background:#fff;margin:0 auto;padding:0 1rem 3rem;max-width:60rem;font-size:16px;overflow-wrap:break-word}
+h1{font-size:1.6rem;line-height:1.25;margin:1.2rem 0 .6rem}h2{font-size:1.3rem;margin-top:2rem;border-bottom:1px solid #ddd}
+h3{font-size:1.1rem}a{color:#0b57a4}nav ul{padding-left:1.2rem}
+.citation{background:#f4f6f8;border-left:4px solid #0b57a4;padding:.6rem .8rem;margin:0}
+figure{margin:1.2rem 0}figure img{max-width:100%;height:auto;display:block;border:1px solid #eee}
+figcaption{font-size:.9rem;color:#444}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%;margin:.8rem 0}
+table{border-collapse:collapse;font-size:.85rem}th,td{border:1px solid #ccc;padding:.25rem .45rem;vertical-align:top;text-align:left}
+th{background:#f0f0f0}td.num{text-align:right;white-space:nowrap}
+code{font-size:.85em;background:#f4f4f4;padding:0 .2em}
+pre{overflow-x:auto;background:#f7f7f7;padding:.5rem;font-size:.8rem}
+footer{margin-top:2.5rem;font-size:.85rem;color:#555}
+"""
+
+NOTEBOOK_CSS = """
+.prompt{display:none}.cell{margin:0 0 1rem}.input_area,.output_area{overflow-x:auto;max-width:100%}
+.output_area img{max-width:100%;height:auto}.output_html{overflow-x:auto}.anchor-link{display:none}
+.output_stderr pre{background:#fdd}
+"""
+
+
+def esc(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def page(title: str, body: str, *, css: str = CSS) -> str:
+    """A whole HTML document: inline CSS, a viewport for phones, nothing fetched from anywhere."""
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{esc(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def markdown_html(text: str) -> str:
+    """Markdown (from the library's generators) as HTML; any raw HTML in it is escaped, not passed on."""
+    import mistune
+
+    return mistune.create_markdown(escape=True, plugins=["table"])(text)
+
+
+def html_table(headers, rows, *, numeric=()) -> str:
+    """A table in a horizontally scrolling box; cells are HTML already (escape text with `esc`)."""
+    head = "".join(f"<th scope=\"col\">{esc(h)}</th>" for h in headers)
+    body = []
+    for row in rows:
+        cells = "".join(f"<td class=\"num\">{c}</td>" if n in numeric else f"<td>{c}</td>" for n, c in enumerate(row))
+        body.append(f"<tr>{cells}</tr>")
+    return f"<div class=\"scroll\"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody></table></div>"
+
+
+class Links:
+    """Relative links from report/ to the output folder's files; a file that was not written is named, not linked."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def to(self, rel: str, text: str | None = None) -> str:
+        label = esc(text if text is not None else rel)
+        if (self.root / rel).is_file():
+            return f"<a href=\"../{esc(rel)}\">{label}</a>"
+        return label
+
+
+# ------------------------------------------------------------------------------------------
+# Notebooks
+
+def notebook_title(path: Path) -> str:
+    """The first Markdown heading of a notebook, or its file name (plain JSON: no schema validation needed here)."""
+    import json
+
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            for line in ("".join(source) if isinstance(source, list) else source).splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return path.stem
+
+
+def render_notebook(source: Path, target: Path) -> Path:
+    """An executed notebook as one self-contained HTML page (images embedded, no scripts) linked back to the report."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from pygments.formatters import HtmlFormatter
+
+    notebook = nbformat.read(source, as_version=4)
+    exporter = HTMLExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(notebook)
+    title = notebook_title(source)
+    header = (f"<p><a href=\"../index.html\">&larr; Report</a> &middot; "
+              f"<a href=\"../../notebooks/{esc(source.name)}\">{esc(source.name)}</a></p>")
+    css = CSS + NOTEBOOK_CSS + HtmlFormatter().get_style_defs(".highlight")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page(title, header + "\n" + body, css=css), encoding="utf-8")
+    return target
+
+
+# ------------------------------------------------------------------------------------------
+# Sections of the report
+
+def citation_section(dataset: Dataset) -> str:
+    if dataset.citation:
+        text = f"<p class=\"citation\">{esc(dataset.citation)}</p>"
+    else:
+        text = (f"<p class=\"citation\">Data for {esc(dataset.province)} from {esc(Path(dataset.source).name)}, "
+                "laid out as the tables of the paper this package replicates.</p>")
+    return "<section id=\"paper\"><h2>The paper</h2>\n" + text + "</section>"
+
+
+def figures_section(dataset: Dataset, links: Links) -> str:
+    from .figures import FIGURES
+
+    parts = ["<section id=\"figures\"><h2>Key figures</h2>"]
+    for spec in FIGURES:
+        png = f"figures/{spec.name}.png"
+        if not (links.root / png).is_file():
+            parts.append(f"<p>No figure {esc(spec.name)}: the data have no values in {esc(', '.join(spec.tables))}.</p>")
+            continue
+        made_by = notebook_link(spec.notebook, links)
+        parts.append(f"<figure id=\"figure-{esc(spec.name)}\"><img src=\"../{esc(png)}\" alt=\"{esc(spec.caption)}\">"
+                     f"<figcaption>{esc(spec.caption)}. {links.to(png, 'PNG')}, {links.to(f'figures/{spec.name}.svg', 'SVG')}; "
+                     f"notebook {made_by}.</figcaption></figure>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def growth_rows(summary: pd.DataFrame) -> list[list[str]]:
+    rows = []
+    for r in summary.itertuples():
+        trend = percent(r.trend_growth)
+        if pd.notna(r.trend_growth_low) and pd.notna(r.trend_growth_high):
+            trend += f" ({percent(r.trend_growth_low)} to {percent(r.trend_growth_high)})"
+        tau = "n/a" if pd.isna(r.kendall_tau) else f"{r.kendall_tau:.2f} (p = {r.kendall_p:.3f})"
+        rows.append([esc(f"Table {r.table_number}"), esc(r.title), esc(r.unit), esc(r.kind),
+                     esc(f"{r.first_year}-{r.last_year}"), esc(number(r.first_value)), esc(number(r.last_value)),
+                     esc(percent(r.cagr)), esc(trend), esc(tau)])
+    return rows
+
+
+def growth_section(dataset: Dataset, links: Links) -> str:
+    from ..stats.summary import growth_summary
+
+    summary = growth_summary(dataset)
+    headers = ["Table", "Indicator", "Unit", "Kind", "Years", "First", "Last", "CAGR", "Trend growth (95 % CI)", "Kendall's tau (p)"]
+    return ("<section id=\"growth\"><h2>Growth summary</h2>\n"
+            f"<p>One row per yearly indicator: compound annual growth from the first to the last year with a value, "
+            f"the log-linear trend growth with its 95 % confidence interval, and Kendall's rank correlation with the year. "
+            f"A level is a stock in place each year, a flow is counted during it. "
+            f"Full precision in {links.to('tables/growth.csv')}.</p>\n"
+            + html_table(headers, growth_rows(summary), numeric=(5, 6, 7, 8, 9)) + "\n</section>")
+
+
+def audit_section(dataset: Dataset, links: Links) -> str:
+    from ..audit.checks import grade_tables, run_audit
+    from ..audit.report import findings_markdown
+
+    checks = run_audit(dataset)
+    grades = grade_tables(checks)
+    grade_rows = [[esc(g.table), esc(g.grade), esc(g.reasons)] for g in grades.itertuples()]
+    files = ", ".join(links.to(f) for f in ("audit/audit.md", "audit/audit.csv", "audit/grades.csv"))
+    return ("<section id=\"audit\"><h2>Audit findings</h2>\n" + markdown_html(findings_markdown(checks, grades))
+            + "<h3>Grades</h3>\n" + html_table(["Table", "Grade", "Reasons"], grade_rows)
+            + f"\n<p>Every check, with its rule, numbers and verdict: {files}.</p>\n</section>")
+
+
+def notebook_link(stem: str, links: Links) -> str:
+    rendered = links.root / REPORT_DIR / NOTEBOOK_HTML_DIR / f"{stem}.html"
+    if rendered.is_file():
+        return f"<a href=\"{NOTEBOOK_HTML_DIR}/{esc(stem)}.html\">{esc(stem)}</a>"
+    return esc(stem)
+
+
+def notebooks_section(notebooks: list[Path], links: Links) -> str:
+    if not notebooks:
+        return ("<section id=\"notebooks\"><h2>Notebooks</h2>\n<p>The notebooks were not run for this output "
+                "(<code>reproduce</code> without notebooks).</p></section>")
+    items = [f"<li>{notebook_link(p.stem, links)}: {esc(notebook_title(p))} "
+             f"({links.to(f'notebooks/{p.name}', 'executed .ipynb')})</li>" for p in notebooks]
+    return ("<section id=\"notebooks\"><h2>Notebooks</h2>\n<p>Each notebook, executed on these data, rendered as a page:</p>\n<ul>\n"
+            + "\n".join(items) + "\n</ul></section>")
+
+
+def table_notebook(table: str) -> str:
+    """The notebook that presents a paper table: the one drawing a figure of that table alone."""
+    from .figures import FIGURES
+
+    for spec in FIGURES:
+        if spec.tables == (table,):
+            return spec.notebook
+    return "01-overview"
+
+
+def outputs_map(dataset: Dataset) -> list[dict]:
+    """Replication-package map, one entry per paper table, the growth summary, the audit and each figure:
+    paper (where in the paper), what, notebook (stem), inputs (data files) and files (under the output folder).
+    The README and the report both render this list."""
+    from .figures import FIGURES
+
+    entries = []
+    for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
+        spec = dataset.spec(name)
+        files = [f"tables/data_{name}.csv"]
+        if not dataset.table(name).totals.empty:  # written exactly when there is a printed total row
+            files.append(f"tables/data_{name}_printed_totals.csv")
+        entries.append({"paper": f"Table {spec.number}", "what": spec.caption, "notebook": table_notebook(name),
+                        "inputs": [Path(spec.path).name] if spec.path else [], "files": files})
+    numbers = [dataset.spec(n).number for n in dataset.table_names() if dataset.spec(n).keyed_by == "year"]
+    if numbers:
+        span = f"Tables {min(numbers)}-{max(numbers)}" if len(numbers) > 1 else f"Table {numbers[0]}"
+        entries.append({"paper": span, "what": "Growth summary: CAGR, trend growth and 95 % CI, Kendall's tau",
+                        "notebook": "01-overview", "inputs": [], "files": ["tables/growth.csv"]})
+    entries.append({"paper": "Tables and text", "what": "Reviewer audit: totals, text counts, claims, grades",
+                    "notebook": "08-audit", "inputs": [], "files": ["audit/audit.csv", "audit/grades.csv", "audit/audit.md"]})
+    for spec in FIGURES:
+        where = ", ".join(f"Table {dataset.spec(t).number}" for t in spec.tables if t in dataset.specs)
+        entries.append({"paper": where, "what": f"Figure: {spec.caption}", "notebook": spec.notebook, "inputs": [],
+                        "files": [f"figures/{spec.name}.png", f"figures/{spec.name}.svg"]})
+    return entries
+
+
+def outputs_map_rows(dataset: Dataset, links: Links) -> list[list[str]]:
+    rows = []
+    for entry in outputs_map(dataset):
+        files = [esc(f"input: {name}") for name in entry["inputs"]] + [links.to(f) for f in entry["files"]]
+        rows.append([esc(entry["paper"]), esc(entry["what"]), notebook_link(entry["notebook"], links), ", ".join(files)])
+    return rows
+
+
+def outputs_map_section(dataset: Dataset, links: Links) -> str:
+    csvs = sorted((links.root / "tables").glob("*.csv"))
+    every = ", ".join(links.to(f"tables/{p.name}", p.name) for p in csvs)
+    return ("<section id=\"outputs\"><h2>What makes what</h2>\n"
+            "<p>Each of the paper's tables and each figure, the notebook that presents it and the files it is written to.</p>\n"
+            + html_table(["Paper", "What", "Notebook", "Output files"], outputs_map_rows(dataset, links))
+            + f"\n<p>Every table as CSV: {every}; all of them, one sheet each, in {links.to('tables/tables.xlsx')}.</p>\n</section>")
+
+
+def write_report(dataset: Dataset, root: Path, *, notebooks: list[Path]) -> list[str]:
+    """Write report/index.html under `root`, the output folder written so far (tables, audit, figures, notebook pages)."""
+    from .. import __version__
+
+    links = Links(root)
+    title = f"Replication report: policy communication in {dataset.province}"
+    nav = ("<nav><ul><li><a href=\"#paper\">The paper</a></li><li><a href=\"#figures\">Key figures</a></li>"
+           "<li><a href=\"#growth\">Growth summary</a></li><li><a href=\"#audit\">Audit findings</a></li>"
+           "<li><a href=\"#notebooks\">Notebooks</a></li><li><a href=\"#outputs\">What makes what</a></li></ul></nav>")
+    body = "\n".join([
+        f"<header><h1>{esc(title)}</h1></header>", nav,
+        citation_section(dataset), figures_section(dataset, links), growth_section(dataset, links),
+        audit_section(dataset, links), notebooks_section(notebooks, links), outputs_map_section(dataset, links),
+        f"<footer>Written by <code>laocai-stats reproduce</code> (laocai-stats {esc(__version__)}) "
+        f"from {esc(Path(dataset.source).name)}.</footer>",
+    ])
+    path = root / REPORT_DIR / "index.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page(title, body), encoding="utf-8")
+    return [f"{REPORT_DIR}/index.html"]

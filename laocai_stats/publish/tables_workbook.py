@@ -1,0 +1,81 @@
+"""`tables/tables.xlsx`: every table `reproduce` writes as CSV, one sheet each, byte for byte reproducibly."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import LaocaiError
+from ..workbook.writer import save_deterministic
+
+MAX_SHEET_NAME = 31  # Excel's limit
+CONTENTS_SHEET = "Contents"
+
+
+def sheet_names(stems) -> dict[str, str]:
+    """A unique Excel sheet name (at most 31 characters) for each table's file stem, in order."""
+    names: dict[str, str] = {}
+    used = {CONTENTS_SHEET.lower()}
+    for stem in stems:
+        name = stem[:MAX_SHEET_NAME]
+        number = 2
+        while name.lower() in used:
+            suffix = f"_{number}"
+            name = stem[: MAX_SHEET_NAME - len(suffix)] + suffix
+            number += 1
+        used.add(name.lower())
+        names[stem] = name
+    return names
+
+
+def cell_value(value):
+    """A value openpyxl can store: missing as a blank cell, numpy scalars as Python ones, text made safe."""
+    from ..text import safe_text
+
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (bool, int, float)):
+        return value
+    return safe_text(value if isinstance(value, str) else str(value))
+
+
+def build_tables_workbook(tables: dict[str, pd.DataFrame]):
+    """A workbook with a contents sheet, then one sheet per table: a bold header row, then the rows as in the CSV."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    names = sheet_names(tables)
+    wb = Workbook()
+    contents = wb.active
+    contents.title = CONTENTS_SHEET
+    contents.append(["Sheet", "CSV file", "Rows", "Columns"])
+    for stem, frame in tables.items():
+        contents.append([names[stem], f"{stem}.csv", len(frame), len(frame.columns)])
+    for cell in contents[1]:
+        cell.font = bold
+    contents.column_dimensions["A"].width = 32
+    contents.column_dimensions["B"].width = 36
+    for stem, frame in tables.items():
+        ws = wb.create_sheet(names[stem])
+        ws.append([cell_value(str(c)) for c in frame.columns])
+        for cell in ws[1]:
+            cell.font = bold
+        for row in frame.itertuples(index=False, name=None):
+            ws.append([cell_value(v) for v in row])
+        ws.freeze_panes = "A2"
+    return wb
+
+
+def write_tables_workbook(tables: dict[str, pd.DataFrame], path: Path) -> Path:
+    """Write the workbook atomically; the same tables always give the same bytes."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise LaocaiError(f"{path}: the folder {path.parent} does not exist")
+    save_deterministic(build_tables_workbook(tables), path)
+    return path

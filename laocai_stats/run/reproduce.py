@@ -1,0 +1,309 @@
+"""`laocai-stats reproduce`: every table, figure, executed notebook and the HTML report from one data set, written atomically."""
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import pandas as pd
+
+from ..data.dataset import Dataset, default_data_dir, open_dataset
+from ..errors import DataError, LaocaiError
+from ..publish.outputs import staged_folder, write_csv
+from ..publish.report import NOTEBOOK_HTML_DIR, REPORT_DIR, write_report
+
+NOTEBOOK_DIR_NAME = "notebooks"
+CELL_TIMEOUT = 600  # seconds for one cell
+KERNEL_START_TIMEOUT = 120  # seconds for a kernel to start
+SWITCH_HINT = "LAOCAI_STATS_FORK_KERNELS=0"
+
+
+def notebooks_dir() -> Path:
+    """The committed notebooks: beside the shipped data in a source checkout, or inside an installed wheel."""
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "_notebooks", package.parent / NOTEBOOK_DIR_NAME):
+        if any(candidate.glob("[0-9][0-9]-*.ipynb")):
+            return candidate
+    raise LaocaiError("the analysis notebooks are missing from this installation")
+
+
+def notebook_paths() -> list[Path]:
+    return sorted(notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
+
+
+@dataclass
+class Result:
+    out: Path
+    written: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+class Progress:
+    """A tqdm bar on a terminal; plain `reproduce: step` lines when output goes to a file or pipe."""
+
+    def __init__(self, total: int, enabled: bool = True):
+        self.enabled = enabled
+        self.bar = None
+        self.done = 0
+        self.total = total
+        if enabled and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="step", file=sys.stderr, leave=False)
+
+    def step(self, what: str) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.set_description_str(what[:40])
+            self.bar.update(1)
+        elif self.enabled:
+            print(f"reproduce: [{self.done}/{self.total}] {what}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def derived_tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
+    """Every table `reproduce` writes, by file stem, in a stable order."""
+    from ..stats.channels import channel_comparison, channel_growth, last_year_change
+    from ..stats.growth import index, share_of_period, year_on_year
+    from ..stats.ratios import agent_ratios, yearly_ratios
+    from ..stats.summary import growth_summary, yearly_frame
+
+    tables: dict[str, pd.DataFrame] = {}
+    tables["growth"] = growth_summary(dataset)
+    yearly = yearly_frame(dataset)
+    tables["year_on_year"] = year_on_year(yearly)
+    tables["index"] = index(yearly)
+    flows = yearly[yearly["kind"] == "flow"]
+    tables["share_of_period"] = share_of_period(flows)
+    tables["ratios"] = yearly_ratios(dataset)
+    if "agents" in dataset.table_names():
+        tables["agents_ratios"] = agent_ratios(dataset)
+    tables["channels"] = channel_comparison(dataset)
+    tables["channel_growth"] = channel_growth(dataset)
+    tables["last_year_change"] = last_year_change(dataset)
+    for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
+        table = dataset.table(name)
+        tables[f"data_{name}"] = table.rows
+        if not table.totals.empty:
+            tables[f"data_{name}_printed_totals"] = table.totals
+    return tables
+
+
+TABLES_WORKBOOK = "tables.xlsx"
+
+
+def write_tables(dataset: Dataset, folder: Path) -> list[str]:
+    """Each table as CSV, and all of them in one workbook, a sheet each."""
+    from ..publish.tables_workbook import write_tables_workbook
+
+    written = []
+    tables = derived_tables(dataset)
+    for stem, frame in tables.items():
+        write_csv(frame, folder / f"{stem}.csv")
+        written.append(f"tables/{stem}.csv")
+    write_tables_workbook(tables, folder / TABLES_WORKBOOK)
+    written.append(f"tables/{TABLES_WORKBOOK}")
+    return written
+
+
+def write_audit(dataset: Dataset, folder: Path) -> list[str]:
+    """The reviewer's audit: one row per check (CSV), the grades (CSV) and the pasteable Markdown."""
+    from ..audit.checks import grade_tables, run_audit
+    from ..audit.report import audit_markdown
+
+    checks = run_audit(dataset)
+    grades = grade_tables(checks)
+    write_csv(checks, folder / "audit.csv")
+    write_csv(grades, folder / "grades.csv")
+    (folder / "audit.md").write_text(audit_markdown(checks, grades) + "\n", encoding="utf-8")
+    return ["audit/audit.csv", "audit/grades.csv", "audit/audit.md"]
+
+
+def write_figures(dataset: Dataset, folder: Path, progress: Progress | None = None) -> tuple[list[str], list[str]]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..publish.figures import FIGURES, draw, figure_available, save_figure
+    from ..publish.style import themed
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written, skipped = [], []
+    with themed():
+        for spec in FIGURES:
+            if not figure_available(spec.name, dataset):
+                skipped.append(f"figure {spec.name}: no values in {', '.join(spec.tables)}")
+                continue
+            fig = draw(spec.name, dataset)
+            try:
+                written += [f"figures/{p.name}" for p in save_figure(fig, folder / spec.name)]
+            finally:
+                plt.close(fig)
+            if progress:
+                progress.step(f"figures/{spec.name}")
+    return written, skipped
+
+
+def _run_notebook(source: str, target: str, parameters: dict, html_target: str | None = None) -> None:
+    """Worker: execute one notebook with papermill, drop run metadata (timings), render it as a report page."""
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from .notebooks import KERNEL_ARGUMENTS, clean
+    from .warm_kernels import ForkKernelManager, can_fork
+
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    warm = {"kernel_manager_class": ForkKernelManager} if can_fork() else {}
+    try:
+        # Timeouts so that a kernel that hangs (or dies while starting) fails the run with a message
+        # instead of waiting for ever: no cell of these notebooks takes more than a few seconds.
+        papermill.execute_notebook(source, target, parameters=parameters, kernel_name="python3",
+                                   cwd=str(Path(source).parent), progress_bar=False, log_output=False,
+                                   extra_arguments=list(KERNEL_ARGUMENTS), execution_timeout=CELL_TIMEOUT,
+                                   start_timeout=KERNEL_START_TIMEOUT, **warm)
+    except PapermillExecutionError as exc:
+        cell = getattr(exc, "exec_count", None)
+        reason = f"{exc.ename}: {exc.evalue}".strip()
+        raise LaocaiError(f"notebook {Path(source).name} failed at cell {exc.cell_index + 1}"
+                          f"{f' (execution count {cell})' if cell else ''}: {reason}") from None
+    except (TimeoutError, RuntimeError) as exc:
+        raise LaocaiError(f"notebook {Path(source).name} did not finish: {type(exc).__name__}: {exc}; "
+                          f"set {SWITCH_HINT} to start kernels the usual way") from None
+    notebook = nbformat.read(target, as_version=4)
+    nbformat.write(clean(notebook), target)
+    if html_target is not None:
+        from ..publish.report import render_notebook
+
+        render_notebook(Path(target), Path(html_target))
+
+
+def _worker_context():
+    """Workers forked from this process once it has imported the notebooks' libraries, where fork() is safe; else spawned."""
+    from .warm_kernels import can_fork, preload
+
+    if can_fork():
+        preload()
+        return get_context("fork")
+    return get_context("spawn")
+
+
+def _warm_worker() -> None:
+    from .warm_kernels import can_fork, preload
+
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    if can_fork():
+        preload()
+
+
+class NotebookRuns:
+    """Every notebook executing in worker processes, `jobs` at a time, while the caller does other work.
+
+    Separate processes, not threads: each notebook's kernel client runs its own event loop. The workers
+    start with the notebooks' libraries imported (forked from this process after `preload`, or importing
+    them once when spawned), and every kernel a worker starts is forked from it (warm_kernels). Start
+    this before drawing anything: the workers are forked when it starts.
+    """
+
+    def __init__(self, parameters: dict, folder: Path, *, jobs: int, html_folder: Path | None = None):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.html_folder = html_folder
+        self.pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=_worker_context(), initializer=_warm_worker)
+        self.futures = {self.pool.submit(_run_notebook, str(p), str(folder / p.name), parameters, self._html_target(p)): p
+                        for p in notebook_paths()}
+
+    def _html_target(self, path: Path) -> str | None:
+        return None if self.html_folder is None else str(self.html_folder / f"{path.stem}.html")
+
+    def collect(self, progress: Progress | None = None) -> list[str]:
+        """Wait for every notebook; the files written, or one LaocaiError naming each notebook that failed."""
+        written, errors = [], []
+        try:
+            for future in as_completed(self.futures):
+                path = self.futures[future]
+                try:
+                    future.result()
+                except LaocaiError as exc:
+                    errors.append(str(exc))
+                    continue
+                written.append(f"notebooks/{path.name}")
+                if self.html_folder is not None:
+                    written.append(f"{self.html_folder.parent.name}/{self.html_folder.name}/{path.stem}.html")
+                if progress:
+                    progress.step(f"notebooks/{path.name}")
+        finally:
+            self.cancel()
+        if errors:
+            raise LaocaiError(" ".join(sorted(errors)))
+        return sorted(written)
+
+    def cancel(self) -> None:
+        """Drop the notebooks not yet started and wait for the running ones."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_notebooks(parameters: dict, folder: Path, *, jobs: int, progress: Progress | None = None,
+                  html_folder: Path | None = None) -> list[str]:
+    """Execute every notebook into `folder`, `jobs` at a time; with `html_folder`, each also rendered there as HTML."""
+    return NotebookRuns(parameters, folder, jobs=jobs, html_folder=html_folder).collect(progress)
+
+
+def notebook_parameters(data, dataset: Dataset, province: str | None) -> dict:
+    """Parameters for papermill; none at all for the shipped data, so the run matches the committed notebooks."""
+    source = None if data is None else str(Path(dataset.source if isinstance(data, Dataset) else data).resolve())
+    if source is not None and Path(source) == default_data_dir().resolve():
+        source = None
+    parameters = {}
+    if source is not None:
+        parameters["data"] = source
+    if province:
+        parameters["province"] = province
+    return parameters
+
+
+def reproduce(out, data=None, *, province: str | None = None, jobs: int | None = None,
+              notebooks: bool = True, progress: bool = True) -> Result:
+    """Rebuild everything into `out`; on any failure the earlier `out` is left exactly as it was."""
+    dataset = open_dataset(data, province=province)
+    errors = [p for p in dataset.problems() if p.severity == "error"]
+    if errors:
+        raise DataError(errors)
+    out = Path(out).resolve()
+    from ..publish.figures import FIGURES
+
+    steps = len(FIGURES) + (len(notebook_paths()) if notebooks else 0) + 3
+    bar = Progress(steps, enabled=progress)
+    result = Result(out)
+    try:
+        with staged_folder(out) as staging:
+            runs = None
+            try:
+                if notebooks:  # started first: the kernels run while this process writes the tables and figures
+                    runs = NotebookRuns(notebook_parameters(data, dataset, province), staging / "notebooks",
+                                        jobs=jobs or os.cpu_count() or 1, html_folder=staging / REPORT_DIR / NOTEBOOK_HTML_DIR)
+                result.written += write_tables(dataset, staging / "tables")
+                bar.step("tables")
+                result.written += write_audit(dataset, staging / "audit")
+                bar.step("audit")
+                figures, skipped = write_figures(dataset, staging / "figures", bar)
+                result.written += figures
+                result.skipped += skipped
+                if runs is not None:
+                    result.written += runs.collect(bar)
+                executed = sorted((staging / "notebooks").glob("*.ipynb")) if notebooks else []
+                result.written += write_report(dataset, staging, notebooks=executed)
+                bar.step("report")
+            except BaseException:
+                if runs is not None:  # stop the workers before the staging folder is removed under them
+                    runs.cancel()
+                raise
+    finally:
+        bar.close()
+    return result

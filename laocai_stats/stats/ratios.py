@@ -1,0 +1,105 @@
+"""Per-unit ratios: attendees per conference, visits per article, and Table 1's staff per point and shares."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..data.dataset import Dataset, as_dataset
+
+
+@dataclass(frozen=True)
+class Ratio:
+    name: str
+    table: str
+    numerator: str
+    denominator: str
+    unit: str
+    label: str
+
+
+#: Every yearly ratio the analysis reports; the figures, notebooks and growth tables read this.
+RATIOS = (
+    Ratio("attendees_per_training_conference", "conferences", "training_attendees", "training_conferences",
+          "people per conference", "Attendees per training conference, consultation, dialogue or seminar"),
+    Ratio("attendees_per_post_office_conference", "conferences", "post_office_attendees", "post_office_conferences",
+          "people per conference", "Attendees per Post Office voluntary-insurance conference"),
+    Ratio("attendees_per_health_insurance_conference", "conferences", "health_insurance_attendees", "health_insurance_conferences",
+          "people per conference", "Attendees per health insurance conference"),
+    Ratio("visits_per_article", "website", "visits", "articles", "visits per article", "Website visits per article posted"),
+)
+
+
+def yearly_ratios(dataset: Dataset) -> pd.DataFrame:
+    """One row per ratio and year: numerator, denominator and their quotient.
+
+    The quotient is <NA> when either count is missing or the denominator is 0. Ratios whose
+    table or indicators the data set lacks are left out.
+    """
+    dataset = as_dataset(dataset)
+    frames = []
+    for ratio in RATIOS:
+        if ratio.table not in dataset.table_names():
+            continue
+        spec = dataset.spec(ratio.table)
+        declared = {i.name for i in spec.indicators}
+        if not {ratio.numerator, ratio.denominator} <= declared:
+            continue
+        rows = dataset.table(ratio.table).rows
+        wide = rows.pivot(index="year", columns="indicator", values="value")
+        top = wide[ratio.numerator].astype("Float64")
+        bottom = wide[ratio.denominator].astype("Float64")
+        frames.append(pd.DataFrame({
+            "ratio": ratio.name,
+            "table": ratio.table,
+            "year": wide.index.astype("int64"),
+            "numerator": top.to_numpy(),
+            "denominator": bottom.to_numpy(),
+            "value": (top / bottom.where(bottom != 0)).to_numpy(),
+            "unit": ratio.unit,
+        }))
+    if not frames:
+        return pd.DataFrame(columns=["ratio", "table", "year", "numerator", "denominator", "value", "unit"])
+    out = pd.concat(frames, ignore_index=True)
+    for column in ("numerator", "denominator", "value"):
+        out[column] = out[column].astype("Float64")
+    return out
+
+
+def ratios_as_series(ratios: pd.DataFrame) -> pd.DataFrame:
+    """Ratios in the tidy yearly shape (indicator, year, value, unit), so the growth functions apply."""
+    out = ratios.rename(columns={"ratio": "indicator"})[["table", "indicator", "year", "value", "unit"]].copy()
+    out.attrs = {"kinds": {name: "level" for name in out["indicator"].unique()}}
+    return out
+
+
+def agent_ratios(dataset: Dataset) -> pd.DataFrame:
+    """Table 1 per agent system: staff, collection points, staff per point, and each system's share.
+
+    Shares are of the sum of the rows (not of the printed total, which the audit checks). If any
+    system's count is missing the shares of that count are <NA>, since the whole is unknown;
+    staff per point is <NA> for a system with a missing count or no points.
+    """
+    dataset = as_dataset(dataset)
+    table = dataset.table("agents")
+    wide = table.rows.pivot(index="group", columns="indicator", values="value")
+    order = list(dict.fromkeys(table.rows["group"]))
+    wide = wide.reindex(order)
+    labels = {g.name: g.label for g in table.spec.groups}
+    staff = wide["agent_staff"].astype("Float64")
+    points = wide["collection_points"].astype("Float64")
+    staff_total = np.nan if staff.isna().any() else staff.sum()
+    points_total = np.nan if points.isna().any() else points.sum()
+    out = pd.DataFrame({
+        "group": order,
+        "label": [labels.get(g, g) for g in order],
+        "agent_staff": wide["agent_staff"].to_numpy(),
+        "collection_points": wide["collection_points"].to_numpy(),
+        "staff_per_point": (staff / points.where(points != 0)).to_numpy(),
+        "share_of_staff": (staff / staff_total).to_numpy() if staff_total else np.nan,
+        "share_of_points": (points / points_total).to_numpy() if points_total else np.nan,
+    })
+    for column in ("staff_per_point", "share_of_staff", "share_of_points"):
+        out[column] = out[column].astype("Float64")
+    return out

@@ -1,0 +1,65 @@
+"""Text shown to people or written to files: escaping what a user typed, and formatting numbers."""
+from __future__ import annotations
+
+import pandas as pd
+
+# OWASP "CSV Injection": a cell starting with one of these may be evaluated as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(text):
+    """Prefix text that a spreadsheet could read as a formula with a single quote; leave anything else as it is.
+
+    Idempotent (an escaped text starts with the quote, which triggers nothing), so text read back
+    from a workbook this package wrote can be written again unchanged. Non-strings pass through:
+    numbers are never formulas.
+    """
+    if isinstance(text, str) and text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def safe_text(value):
+    """Text for a spreadsheet cell: characters XML forbids dropped, formula triggers escaped; non-text unchanged."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def escape_frame(frame):
+    """A copy of `frame` whose text columns are escaped with `escape_formula`, for CSV output."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(escape_formula)
+    return out
+
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A GitHub-flavoured Markdown table; blank for missing values, pipes escaped."""
+    def cell(value) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return ""
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *body])
+
+
+def percent(fraction, digits: int = 1) -> str:
+    """0.295 -> '29.5 %'; missing -> 'n/a'."""
+    if fraction is None or pd.isna(fraction):
+        return "n/a"
+    return f"{fraction * 100:.{digits}f} %"
+
+
+def number(value, digits: int = 0) -> str:
+    """Thousands separators as the paper prints them; missing -> 'n/a'."""
+    if value is None or pd.isna(value):
+        return "n/a"
+    return f"{value:,.{digits}f}"

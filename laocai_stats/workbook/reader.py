@@ -1,0 +1,289 @@
+"""Read a filled workbook (one sheet per table) as a data set, behind the same interface as a data package folder."""
+from __future__ import annotations
+
+import io
+import re
+import warnings
+import zipfile
+from pathlib import Path
+
+from ..data.dataset import register_reader
+from ..data.frames import TableData, tidy_frame, totals_frame
+from ..data.specs import TableSpec
+from ..errors import DataError, LaocaiError, Problem
+from .cells import Grid, coordinate, shown
+from .layout import (
+    ABOUT_FIELDS,
+    ABOUT_SHEET,
+    INSTRUCTIONS_SHEET,
+    SOURCES_SHEET,
+    indicator_header,
+    normal,
+    reference_specs,
+    sheet_name,
+    snake_id,
+)
+from .sheets import NOT_STATED, SheetResult, read_table_sheet
+
+# A workbook of five small tables unpacks to well under a megabyte; far more is an attack or a mistake.
+MAX_UNPACKED_BYTES = 100 * 2**20
+MAX_ROWS, MAX_COLUMNS = 5000, 300
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+RESERVED = {normal(INSTRUCTIONS_SHEET), normal(ABOUT_SHEET), normal(SOURCES_SHEET)}
+SAVE_AS = "open it in Excel or LibreOffice Calc and save it as 'Excel Workbook (*.xlsx)'"
+
+
+class WorkbookReader:
+    """Reads and checks a whole workbook once, on opening; tables are then served from what was read."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._shown = str(path)
+        values, formulas = load_workbooks(read_workbook_bytes(self.path, self._shown), self._shown)
+        grids = {ws.title: Grid(ws, formulas[ws.title], max_row=MAX_ROWS, max_column=MAX_COLUMNS) for ws in values.worksheets}
+        self._head: list[Problem] = []
+        self._tail: list[Problem] = []
+        by_normal = {normal(title): grid for title, grid in grids.items()}
+        self._metadata = self._read_about(by_normal.get(normal(ABOUT_SHEET)))
+        self._metadata["sources"] = self._read_sources(by_normal.get(normal(SOURCES_SHEET)), grids)
+        self._results = self._read_tables(grids)
+        self.specs: dict[str, TableSpec] = {name: result.spec for name, result in self._results.items()}
+        for title, grid in grids.items():
+            if grid.truncated:
+                self._tail.append(self._problem(f"cells beyond row {MAX_ROWS} or column {MAX_COLUMNS} were not read", sheet=title, severity="warning"))
+
+    @property
+    def source(self) -> str:
+        return self._shown
+
+    @property
+    def metadata(self) -> dict:
+        return dict(self._metadata)
+
+    def read_table(self, name: str) -> TableData:
+        result = self._results[name]
+        errors = [p for p in result.problems if p.severity == "error"]
+        if errors:
+            raise DataError(errors)
+        spec = result.spec
+        warnings_ = tuple(p for p in result.problems if p.severity == "warning")
+        return TableData(spec, tidy_frame(spec, result.records), totals_frame(spec, result.totals), warnings_)
+
+    def read_facts(self) -> None:
+        return None
+
+    def problems(self) -> list[Problem]:
+        """Every error and warning in the workbook, sheet by sheet in reading order."""
+        found = list(self._head)
+        for name in sorted(self._results, key=lambda n: self._results[n].spec.number):
+            found += self._results[name].problems
+        return found + self._tail
+
+    def _problem(self, message: str, *, sheet: str | None = None, cell: str | None = None, severity: str = "error") -> Problem:
+        return Problem(self._shown, message, sheet=sheet, cell=cell, severity=severity)
+
+    def _read_about(self, grid: Grid | None) -> dict:
+        meta: dict = {key: None for key, _ in ABOUT_FIELDS}
+        if grid is None:
+            self._head.append(self._problem("no such sheet, so the province is unnamed; copy the About sheet from a fresh "
+                                            "`laocai-stats template` and type the province's name", sheet=ABOUT_SHEET, severity="warning"))
+        else:
+            labels = {normal(label): key for key, label in ABOUT_FIELDS}
+            where = {}
+            for row in range(1, min(grid.last_row, 100) + 1):
+                key = labels.get(normal(grid.value(row, 1)))
+                if key and key not in where:
+                    meta[key] = grid.text(row, 2) or None
+                    where[key] = coordinate(row, 2)
+            if not meta["province"]:
+                self._head.append(self._problem("the province's name is blank; type it here", sheet=grid.title,
+                                                cell=where.get("province"), severity="warning"))
+        meta["name"] = meta["name"] or snake_id(self.path.stem).replace("_", "-")
+        meta.pop("format", None)
+        return meta
+
+    def _read_sources(self, grid: Grid | None, grids: dict[str, Grid]) -> list[dict]:
+        if grid is None:
+            return []
+        header = next((r for r in range(1, 31) if normal(grid.value(r, 1)) == "sheet"), None)
+        if header is None:
+            if grid.last_row:
+                self._tail.append(self._problem("expected a header row starting with 'Sheet' (row 4 of the template); the sources were not read",
+                                                sheet=grid.title, severity="warning"))
+            return []
+        titles = {normal(t) for t in grids}
+        sources = []
+        for row in range(header + 1, grid.last_row + 1):
+            sheet, cells, source, note = (grid.text(row, c) for c in range(1, 5))
+            if not (sheet or cells or source or note):
+                continue
+            warn = lambda message, column: self._tail.append(self._problem(message, sheet=grid.title, cell=coordinate(row, column), severity="warning"))
+            if sheet and normal(sheet) not in titles:
+                warn(f"no sheet named {shown(sheet)} in this workbook", 1)
+            if cells and not _is_cell_range(cells):
+                warn(f"expected cells such as E5 or E5:I11, found {shown(cells)}", 2)
+            if not source:
+                warn("the source is blank; write the document the figures come from (title, page, date)", 3)
+            sources.append({"sheet": sheet, "cells": cells, "source": source, "note": note})
+        return sources
+
+    def _read_tables(self, grids: dict[str, Grid]) -> dict[str, SheetResult]:
+        specs = reference_specs()
+        matched = match_sheets(grids, specs)
+        results: dict[str, SheetResult] = {}
+        for name, spec in sorted(specs.items(), key=lambda item: item[1].number):
+            expected = sheet_name(spec)
+            title = matched.get(name)
+            if title is None:
+                result = SheetResult(spec)
+                result.problems.append(self._problem(
+                    f"no such sheet; expected one for Table {spec.number} ({spec.caption}): copy it from a fresh `laocai-stats template`",
+                    sheet=expected))
+                results[name] = result
+                continue
+            result = read_table_sheet(grids[title], spec, self._shown)
+            if title != expected:
+                result.problems.insert(0, self._problem(f"read as Table {spec.number} ({name}); expected the sheet name '{expected}'",
+                                                        sheet=title, severity="warning"))
+            sourced = {normal(s["sheet"]) for s in self._metadata["sources"] if s["source"]}
+            if result.has_figures and result.spec.source == NOT_STATED and normal(title) not in sourced:
+                result.problems.append(self._problem("the figures have no source: write where they come from after 'Source:', "
+                                                     "or on the Sources sheet", sheet=title, cell=result.source_cell, severity="warning"))
+            results[name] = result
+        claimed = set(matched.values())
+        for title in grids:
+            if title not in claimed and normal(title) not in RESERVED:
+                self._tail.append(self._problem("extra sheet, not read: only the About, Sources and 'Table N ...' sheets are read",
+                                                sheet=title, severity="warning"))
+        return results
+
+
+def match_sheets(grids: dict[str, Grid], specs: dict[str, TableSpec]) -> dict[str, str]:
+    """Table name -> sheet title: by exact name, then loosely by name, then by what the sheet holds."""
+    tiers = [
+        lambda title, spec: title == sheet_name(spec),
+        lambda title, spec: normal(title) == normal(sheet_name(spec)),
+        lambda title, spec: re.match(rf"table\s*{spec.number}(?!\d)", normal(title)) is not None,
+        lambda title, spec: _holds_table(grids[title], spec),
+    ]
+    matched: dict[str, str] = {}
+    ordered = sorted(specs.values(), key=lambda s: s.number)
+    for tier in tiers:
+        for spec in ordered:
+            if spec.name in matched:
+                continue
+            taken = set(matched.values())
+            for title in grids:
+                if title not in taken and normal(title) not in RESERVED and tier(title, spec):
+                    matched[spec.name] = title
+                    break
+    return matched
+
+
+def _holds_table(grid: Grid, spec: TableSpec) -> bool:
+    if normal(grid.value(1, 1)).startswith(f"table {spec.number}:"):
+        return True
+    keys = {normal(i.name) for i in spec.indicators}
+    if spec.keyed_by == "group":
+        keys |= {normal(indicator_header(i)) for i in spec.indicators}
+    texts = {normal(cell.value) for (row, _), cell in grid.cells.items() if row <= 60 and isinstance(cell.value, str)}
+    return bool(keys & texts)
+
+
+def _is_cell_range(text: str) -> bool:
+    from openpyxl.utils.cell import range_boundaries
+
+    for part in re.split(r"[,;\s]+", text.strip()):
+        try:
+            range_boundaries(part.replace("$", ""))
+        except (ValueError, TypeError):
+            return False
+    return True
+
+
+def _not_xlsx(shown_path: str, why: str) -> DataError:
+    return DataError(Problem(shown_path, f"not an Excel .xlsx workbook ({why})"))
+
+
+def read_workbook_bytes(path: Path, shown_path: str) -> bytes:
+    """The file's bytes, once they pass the checks a zip archive holding a workbook must pass; never writes."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(Problem(shown_path, f"cannot read the file: {exc.strerror or exc}")) from None
+    if not raw:
+        raise _not_xlsx(shown_path, "the file is empty")
+    if raw.startswith(OLE_SIGNATURE):
+        raise _not_xlsx(shown_path, f"it is an old Excel 97-2003 .xls file or a password-protected workbook; {SAVE_AS}, without a password")
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
+        head = raw[:4096].lstrip(b"\xef\xbb\xbf")
+        try:
+            is_text = b"\x00" not in head and bool(head.decode("utf-8"))
+        except UnicodeDecodeError:
+            is_text = False
+        why = f"it is a text file, perhaps a CSV renamed .xlsx; {SAVE_AS}" if is_text else "its contents are not the zip archive every .xlsx file is"
+        raise _not_xlsx(shown_path, why)
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise _not_xlsx(shown_path, f"a damaged zip archive: {exc}") from None
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") and n.endswith("workbook.xml") for n in names):
+        raise _not_xlsx(shown_path, "a zip archive with no Excel workbook inside, perhaps an .ods or .docx file renamed")
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise DataError(Problem(shown_path, f"refused: the workbook would unpack to {unpacked // 2**20} MB, far more than "
+                                            "five small tables need (a 'zip bomb'?); it was not read"))
+    return raw
+
+
+def load_workbooks(raw: bytes, shown_path: str):
+    """The workbook twice: with the values Excel saved, and with the formulas (to explain a formula that has no value)."""
+    import openpyxl
+    from defusedxml import DefusedXmlException
+
+    if not openpyxl.DEFUSEDXML:
+        raise LaocaiError("refusing to read workbooks: the defusedxml package is not installed, and without it a crafted "
+                          "workbook can exhaust memory; install it with `pip install defusedxml`")
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about Excel features it drops on reading (e.g. some extensions); they do not affect the figures.
+            warnings.simplefilter("ignore")
+            values = openpyxl.load_workbook(io.BytesIO(raw), data_only=True, read_only=False)
+            formulas = openpyxl.load_workbook(io.BytesIO(raw), data_only=False, read_only=False) if _has_formulas(raw) else values
+    except Exception as exc:  # openpyxl raises many types on damaged files; each means the same to the user
+        refused = _cause(exc, DefusedXmlException)
+        if refused is not None:
+            raise DataError(Problem(shown_path, f"refused: its XML declares entities ({type(refused).__name__}), which Excel never "
+                                                "writes and which can make a reader expand the file without end ('billion laughs'); "
+                                                "it was not read")) from None
+        root = _cause(exc, Exception)
+        detail = " ".join(str(root).split())[:160] or type(root).__name__
+        raise _not_xlsx(shown_path, f"it could not be read: {detail}") from None
+    return values, formulas
+
+
+FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(raw: bytes) -> bool:
+    """Whether any sheet holds a formula; loading the workbook a second time, for its formulas, costs as much as the first."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        return any(FORMULA_ELEMENT.search(archive.read(name)) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+
+
+def _cause(exc: BaseException, kind: type) -> BaseException | None:
+    """The innermost exception of type `kind` in the chain; openpyxl wraps parser errors in a generic ValueError."""
+    found = None
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, kind):
+            found = exc
+        exc = exc.__cause__ or exc.__context__
+    return found
+
+
+register_reader((".xlsx", ".xlsm"), WorkbookReader)
