@@ -363,3 +363,16 @@ def test_axe_would_report_a_serious_violation(browser, tmp_path, axe_source):
     session, _, _ = open_page(browser, page.as_uri())
     ids = {v["id"] for v in axe_violations(browser, session, axe_source) if v["impact"] in ("serious", "critical")}
     assert {"image-alt", "scrollable-region-focusable"} <= ids
+
+
+def test_notebook_images_carry_the_figure_registry_caption_as_alt_text(out):
+    """Not nbconvert's placeholder: each figure a notebook shows is described by its caption in the registry."""
+    for page in report_pages(out)[1:]:
+        text = page.read_text(encoding="utf-8")
+        assert "No description has been provided" not in text, page.name
+        alts = re.findall(r'<img [^>]*alt="([^"]*)"', text)
+        own = {html.escape(spec.caption) for spec in FIGURES if spec.notebook == page.stem}
+        captions = {html.escape(spec.caption) for spec in FIGURES}
+        assert own <= set(alts), page.name
+        assert all(alt in captions or alt.startswith("Growth by province: ") for alt in alts), (page.name, alts)
+        assert alts or page.stem == "08-audit", f"{page.name} shows no figure"

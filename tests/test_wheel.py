@@ -56,7 +56,7 @@ def clean_env(home: Path) -> dict:
 def test_the_wheel_carries_code_data_and_notebooks_and_its_requirements_are_met(installed, tmp_path):
     python = installed / "bin" / "python"
     probe = ("import sys, laocai_stats, importlib.metadata as m; "
-             "from laocai_stats.dataset import default_data_dir; from laocai_stats.reproduce import notebook_paths; "
+             "from laocai_stats.data.package import default_data_dir; from laocai_stats.run.reproduce import notebook_paths; "
              "print(laocai_stats.__file__); print(default_data_dir()); print(notebook_paths()[0].parent); "
              "print(m.version('laocai-stats')); print(any(p.rstrip('/') == %r for p in sys.path))" % str(ROOT))
     lines = run(python, "-c", probe, cwd=tmp_path, env=clean_env(tmp_path)).stdout.splitlines()
