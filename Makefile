@@ -9,7 +9,7 @@ export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help reproduce test lab lock env validate notebooks browser axe cff clean
+.PHONY: help reproduce test lab lock env validate notebooks browser axe libreoffice cff clean
 
 help:
 	@echo "make reproduce  rebuild every table, figure and report from the shipped data into $(OUT)/"
@@ -18,6 +18,7 @@ help:
 	@echo "make notebooks  re-execute the committed notebooks in place (after changing code or data)"
 	@echo "make validate   validate the shipped data package with frictionless"
 	@echo "make browser    install Debian's chromium for the report's browser test (needs root; skipped when present)"
+	@echo "make libreoffice install Debian's LibreOffice Calc (no GUI) for the spreadsheet test (needs root)"
 	@echo "make axe        install axe-core (npm, pinned in package-lock.json) for the report's accessibility test"
 	@echo "make cff        build the small venv with cffconvert that validates CITATION.cff (make test does it)"
 	@echo "make lock       re-resolve the newest versions and rewrite requirements.lock and environment.yml"
@@ -72,6 +73,13 @@ CHROMIUM ?= /usr/bin/chromium
 browser:
 	@if [ -x $(CHROMIUM) ]; then echo "chromium: $(CHROMIUM) is installed"; \
 	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; fi
+
+# LibreOffice Calc without a GUI, for the test that opens the outputs as a spreadsheet user would
+# (tests/test_output_files.py); Debian's package, installed only when missing (needs root).
+SOFFICE ?= /usr/bin/soffice
+libreoffice:
+	@if [ -x $(SOFFICE) ]; then echo "libreoffice: $(SOFFICE) is installed"; \
+	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libreoffice-calc-nogui; fi
 
 # axe-core for the report's accessibility test: npm's package, exactly as package-lock.json pins it (npm ci), into
 # node_modules/. Debian's npm is installed first where npm is missing (needs root), as `make browser` does for chromium.

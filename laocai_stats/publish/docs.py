@@ -65,7 +65,26 @@ def key_pins() -> str:
             "exactly in `requirements.lock`.")
 
 
-GENERATORS = {"data-dictionary": data_dictionary, "findings": findings, "outputs-map": outputs_map, "key-pins": key_pins}
+def output_dictionary() -> str:
+    """Every column of the derived CSVs, from the codebook `reproduce` wrote (outputs/tables/datapackage.json)."""
+    import json
+
+    descriptor = Path(__file__).resolve().parents[2] / "outputs" / "tables" / "datapackage.json"
+    resources = json.loads(descriptor.read_text(encoding="utf-8"))["resources"]
+    rows: dict[tuple, dict] = {}
+    for resource in resources:
+        for field in resource["schema"]["fields"]:
+            key = (field["name"], field["type"], field.get("unit", ""), field["description"])
+            row = rows.setdefault(key, {"column": f"`{field['name']}`", "type": field["type"], "unit": field.get("unit", ""),
+                                        "meaning": field["description"], "in": []})
+            row["in"].append(resource["name"])
+    for row in rows.values():
+        data = [n for n in row["in"] if n.startswith("data_")]
+        row["in"] = ", ".join([n for n in row["in"] if not n.startswith("data_")] + (["data_*"] if data else []))
+    return markdown_table(pd.DataFrame(list(rows.values())))
+
+
+GENERATORS = {"output-dictionary": output_dictionary, "data-dictionary": data_dictionary, "findings": findings, "outputs-map": outputs_map, "key-pins": key_pins}
 
 
 def render(text: str) -> str:

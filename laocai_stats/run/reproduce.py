@@ -97,10 +97,15 @@ def derived_tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
 
 
 TABLES_WORKBOOK = "tables.xlsx"
+TABLES_DESCRIPTOR = "datapackage.json"  # the derived CSVs' codebook (publish/codebook.py)
 
 
 def write_tables(dataset: Dataset, folder: Path) -> list[str]:
-    """Each table as CSV, and all of them in one workbook, a sheet each."""
+    """Each table as CSV, their codebook as a data package, and all of them in one workbook, a sheet each."""
+    import json
+
+    from .. import __version__
+    from ..publish.codebook import tables_descriptor, workbook_layout
     from ..publish.tables_workbook import write_tables_workbook
 
     written = []
@@ -108,7 +113,10 @@ def write_tables(dataset: Dataset, folder: Path) -> list[str]:
     for stem, frame in tables.items():
         write_csv(frame, folder / f"{stem}.csv")
         written.append(f"tables/{stem}.csv")
-    write_tables_workbook(tables, folder / TABLES_WORKBOOK)
+    descriptor = tables_descriptor(tables, dataset, __version__)
+    (folder / TABLES_DESCRIPTOR).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    written.append(f"tables/{TABLES_DESCRIPTOR}")
+    write_tables_workbook(tables, folder / TABLES_WORKBOOK, **workbook_layout(tables, dataset, __version__))
     written.append(f"tables/{TABLES_WORKBOOK}")
     return written
 
