@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+CFF_VENV  := .venv-cff
+CFF_STAMP := $(CFF_VENV)/.installed
 OUT    ?= outputs
 PIP_VERSION := 24.3.1
 export MPLBACKEND := Agg
@@ -50,8 +52,6 @@ lab: $(STAMP)
 
 # cffconvert validates CITATION.cff (tests/test_citation.py). It needs jsonschema<4 and the environment needs
 # jsonschema>=4.18 (jupyter-events, frictionless), so it lives in a venv of its own, pinned in requirements-cff.lock.
-CFF_VENV  := .venv-cff
-CFF_STAMP := $(CFF_VENV)/.installed
 $(CFF_STAMP): requirements-cff.lock
 	@$(PYTHON) tools/check_python.py
 	test -x $(CFF_VENV)/bin/python || $(PYTHON) -m venv $(CFF_VENV)

@@ -85,3 +85,12 @@ def test_data_package_states_rights_and_provenance():
     assert "publisher" in descriptor["rights"] and "redistributes only" in descriptor["rights"]
     authors = {c["title"] for c in descriptor["contributors"] if "author" in c["roles"]}
     assert authors == {"Le Thi Xuan Huong", "Bui Thi Thu Ha"}
+
+
+def test_make_test_builds_the_cffconvert_venv_first(tmp_path):
+    """On a fresh clone `make test` must build .venv-cff before pytest runs, or the checks above could not run."""
+    dry = subprocess.run(["make", "-n", "test", f"CFF_VENV={tmp_path / 'fresh'}"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60).stdout.splitlines()
+    build = [n for n, line in enumerate(dry) if "-r requirements-cff.lock" in line]
+    tests = [n for n, line in enumerate(dry) if "-m pytest" in line]
+    assert build and tests and build[0] < tests[0], dry
