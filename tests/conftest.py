@@ -18,15 +18,15 @@ PAPER = ROOT.parent / "shared" / "paper" / "000_c7caa49f65630b0c.txt"
 
 @pytest.fixture(scope="session")
 def shipped_reproduce(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    """One real `laocai-stats reproduce --jobs 2` of the shipped data, through the command line (output not a
-    terminal), notebooks included: its output folder and the finished process.
+    """One real `laocai-stats reproduce --jobs 2 -v` of the shipped data, through the command line (output not a
+    terminal), notebooks included: its output folder and the finished process (-v: every file written is listed).
 
     A full reproduce takes most of a minute, so the test files that read its outputs (test_reproduce,
-    test_committed_outputs, test_report_browser) share this one run. They only read it: a test that changes
-    outputs works on its own copy.
+    test_committed_outputs, test_report_browser, test_cli_conventions) share this one run. They only read
+    it: a test that changes outputs works on its own copy.
     """
     out = tmp_path_factory.mktemp("reproduce") / "outputs"
-    result = subprocess.run([sys.executable, "-m", "laocai_stats", "reproduce", "--out", str(out), "--jobs", "2"],
+    result = subprocess.run([sys.executable, "-m", "laocai_stats", "reproduce", "--out", str(out), "--jobs", "2", "-v"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return out, result
