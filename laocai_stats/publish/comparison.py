@@ -1,7 +1,6 @@
 """Compare's outputs for people and files: a narrative of the comparison, and its CSVs and figures written atomically."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 
@@ -62,11 +61,11 @@ def comparison_markdown(comparison: Comparison) -> str:
     return "\n".join(lines)
 
 
-def write_comparison(comparison: Comparison, out) -> list[str]:
+def write_comparison(comparison: Comparison, out, *, inputs=()) -> list[str]:
     """Write the CSVs and one growth figure per table (PNG and SVG) into `out`, atomically.
 
-    Everything goes into a staging folder beside `out` (`output_files.staged_folder`); on any
-    failure the earlier `out` is left exactly as it was.
+    Everything goes into a staging folder beside `out` (`outputs.staged_folder`); on any failure the
+    earlier `out` is left exactly as it was. `inputs` (the compared data sets) are never written over.
     """
     import matplotlib
 
@@ -79,7 +78,7 @@ def write_comparison(comparison: Comparison, out) -> list[str]:
     from .style import themed
 
     written = []
-    with staged_folder(Path(out).resolve()) as staging:
+    with staged_folder(out, inputs=inputs) as staging:
         for stem, frame in comparison_tables(comparison).items():
             write_csv(frame, staging / f"{stem}.csv")
             written.append(f"{stem}.csv")

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..data.dataset import Dataset, default_data_dir, open_dataset
 from ..errors import DataError, LaocaiError
-from ..publish.outputs import staged_folder, write_csv
+from ..publish.outputs import check_output_folder, staged_folder, write_csv
 from ..publish.report import NOTEBOOK_HTML_DIR, REPORT_DIR, write_report
 
 NOTEBOOK_DIR_NAME = "notebooks"
@@ -272,17 +272,18 @@ def reproduce(out, data=None, *, province: str | None = None, jobs: int | None =
               notebooks: bool = True, progress: bool = True) -> Result:
     """Rebuild everything into `out`; on any failure the earlier `out` is left exactly as it was."""
     dataset = open_dataset(data, province=province)
+    inputs = [dataset.source]
+    out = check_output_folder(out, inputs)  # refused before any work, and again when the staging folder is made
     errors = [p for p in dataset.problems() if p.severity == "error"]
     if errors:
         raise DataError(errors)
-    out = Path(out).resolve()
     from ..publish.figures import FIGURES
 
     steps = len(FIGURES) + (len(notebook_paths()) if notebooks else 0) + 3
     bar = Progress(steps, enabled=progress)
     result = Result(out)
     try:
-        with staged_folder(out) as staging:
+        with staged_folder(out, inputs=inputs) as staging:
             runs = None
             try:
                 if notebooks:  # started first: the kernels run while this process writes the tables and figures
