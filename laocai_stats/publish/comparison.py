@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..stats.compare import KEYS, Comparison
-from ..text import percent
+from ..text import escape_markdown, percent
 
 
 def comparison_tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
@@ -25,21 +25,21 @@ def comparison_tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
 def comparison_markdown(comparison: Comparison) -> str:
     """A narrative of the comparison; every number in it computed from the frames."""
     provinces = comparison.provinces
-    names = list(provinces["province"])
+    names = [escape_markdown(p) for p in provinces["province"]]
     lines = [f"### {len(names)} province{'s' if len(names) != 1 else ''} compared: {', '.join(names)}", ""]
     for r in provinces.itertuples(index=False):
-        lines.append(f"- **{r.province}** ({r.source}): {r.tables} tables, years {r.years}.")
+        lines.append(f"- **{escape_markdown(r.province)}** ({escape_markdown(r.source)}): {r.tables} tables, years {r.years}.")
     if len(names) > 1:
         ranking = comparison.ranking
         lines += ["", "Fastest growth (CAGR over the years all provinces with values share):", ""]
         for (table, indicator), part in ranking.groupby(KEYS, sort=False):
             leaders = part[part["rank"] == 1]
-            title = comparison.labels.get(indicator, indicator)
+            title = escape_markdown(comparison.labels.get(indicator, indicator))
             if leaders.empty:
                 lines.append(f"- {title}: no province has a growth rate over shared years.")
                 continue
             first = leaders.iloc[0]
-            who = " and ".join(leaders["province"])
+            who = " and ".join(escape_markdown(p) for p in leaders["province"])
             among = (f"{int(first['of'])} provinces ranked" if first["of"] > 1
                      else "the only province with values for it")
             lines.append(f"- {title}: {who}, {percent(first['cagr'])} a year over {first['from_year']}-{first['to_year']} "
@@ -47,6 +47,7 @@ def comparison_markdown(comparison: Comparison) -> str:
         flows = comparison.growth[comparison.growth["kind"] == "flow"].dropna(subset=["cagr_shared"])
         if len(flows):
             median = flows.groupby("province", sort=False)["cagr_shared"].median()
+            median.index = [escape_markdown(p) for p in median.index]
             lines += ["", "- Median CAGR of the flows over the shared years: "
                       + "; ".join(f"{p} {percent(median.get(p))}" for p in names) + "."]
     else:
