@@ -195,9 +195,14 @@ def _worker_context():
     return get_context("spawn")
 
 
-def _warm_worker() -> None:
-    from .warm_kernels import can_fork, preload
+def _warm_worker(parent: int) -> None:
+    """A worker's start: die with `reproduce`, leave Ctrl-C to it (it ends the workers), import the libraries."""
+    import signal
 
+    from .warm_kernels import can_fork, die_with_parent, preload
+
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     if can_fork():
         preload()
@@ -215,9 +220,12 @@ class NotebookRuns:
     def __init__(self, parameters: dict, folder: Path, *, jobs: int, html_folder: Path | None = None):
         folder.mkdir(parents=True, exist_ok=True)
         self.html_folder = html_folder
-        self.pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=_worker_context(), initializer=_warm_worker)
+        paths = notebook_paths()
+        workers = max(1, min(jobs, len(paths)))  # never more workers than notebooks
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_warm_worker,
+                                        initargs=(os.getpid(),))
         self.futures = {self.pool.submit(_run_notebook, str(p), str(folder / p.name), parameters, self._html_target(p)): p
-                        for p in notebook_paths()}
+                        for p in paths}
 
     def _html_target(self, path: Path) -> str | None:
         return None if self.html_folder is None else str(self.html_folder / f"{path.stem}.html")
@@ -245,7 +253,13 @@ class NotebookRuns:
         return sorted(written)
 
     def cancel(self) -> None:
-        """Drop the notebooks not yet started and wait for the running ones."""
+        """Drop the notebooks not yet started and end the running ones now: their workers are killed, and each
+        worker's kernels die with it (warm_kernels.die_with_parent). Nothing of theirs is kept."""
+        for future in self.futures:
+            future.cancel()
+        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+            if process.is_alive():
+                process.kill()
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
