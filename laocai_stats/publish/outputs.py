@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import LaocaiError
-from ..text import escape_frame
+from ..text import csv_frame
 
 MANIFEST = ".laocai-stats-manifest.json"
 STAGING = ".{name}.staging-{pid}-{token}"
@@ -44,9 +44,10 @@ WHAT_TO_DO = {
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """CSV with '\\n' line ends and user text (column names included) made safe against spreadsheet formula injection."""
+    """CSV with '\\n' line ends, whole numbers without '.0', user text (column names included) safe against
+    spreadsheet formula injection."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    escape_frame(frame).to_csv(path, index=False, lineterminator="\n")
+    csv_frame(frame).to_csv(path, index=False, lineterminator="\n")
 
 
 def _same(a: Path, b: Path) -> bool:
