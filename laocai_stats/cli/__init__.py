@@ -128,6 +128,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # a write that bypassed the guard: the output was cut short, never a success
         return 141
+    except OSError as exc:  # a file the command could not read or write: one line naming it, never a traceback
+        where = exc.filename or "a file"
+        print(f"laocai-stats: error: cannot read or write {where}: {exc.strerror or exc}; check the path, its "
+              "permissions and the free space", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

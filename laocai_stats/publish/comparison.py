@@ -88,7 +88,7 @@ def write_comparison(comparison: Comparison, out, *, inputs=()) -> list[str]:
 
     from .compare_figures import comparison_tables_with_values, growth_figure
     from .figures import save_figure
-    from .outputs import staged_folder, write_csv
+    from .outputs import MANIFEST, staged_folder, write_csv
     from .style import themed
 
     from .. import __version__
@@ -113,4 +113,4 @@ def write_comparison(comparison: Comparison, out, *, inputs=()) -> list[str]:
                     written += [f"figures/{p.name}" for p in save_figure(fig, staging / "figures" / f"growth_{table}")]
                 finally:
                     plt.close(fig)
-    return written
+    return [*written, MANIFEST]  # the manifest: written by staged_folder as the folder moves into place

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..data.dataset import Dataset, default_data_dir, open_dataset
 from ..errors import DataError, LaocaiError
-from ..publish.outputs import check_output_folder, staged_folder, write_csv
+from ..publish.outputs import MANIFEST, check_output_folder, staged_folder, write_csv
 from ..publish.report import NOTEBOOK_HTML_DIR, REPORT_DIR, write_report
 
 NOTEBOOK_DIR_NAME = "notebooks"
@@ -331,6 +331,7 @@ def reproduce(out, data=None, *, province: str | None = None, jobs: int | None =
                 executed = sorted((staging / "notebooks").glob("*.ipynb")) if notebooks else []
                 result.written += write_report(dataset, staging, notebooks=executed)
                 bar.step("report")
+                result.written.append(MANIFEST)  # written by staged_folder as the folder moves into place
             except BaseException:
                 if runs is not None:  # stop the workers before the staging folder is removed under them
                     runs.cancel()
