@@ -81,7 +81,7 @@ def output_dictionary() -> str:
     for row in rows.values():
         data = [n for n in row["in"] if n.startswith("data_")]
         row["in"] = ", ".join([n for n in row["in"] if not n.startswith("data_")] + (["data_*"] if data else []))
-    return markdown_table(pd.DataFrame(list(rows.values())))
+    return markdown_table(pd.DataFrame(list(rows.values())), trusted=True)
 
 
 GENERATORS = {"output-dictionary": output_dictionary, "data-dictionary": data_dictionary, "findings": findings, "outputs-map": outputs_map, "key-pins": key_pins}
