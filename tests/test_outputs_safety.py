@@ -189,3 +189,12 @@ def test_a_read_only_file_system_for_real(tmp_path, capsys):
         assert len(err.splitlines()) == 1 and "read-only" in err, err
     finally:
         subprocess.run(["umount", str(target)])
+
+
+def test_earlier_outputs_a_dead_run_had_moved_aside_are_put_back(tmp_path):
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout)
+    build(tmp_path / "made", {"a.csv": "1"})
+    aside = tmp_path / f".out.previous-{dead}"
+    (tmp_path / "made").rename(aside)  # killed between its two renames: `out` gone, the earlier folder aside
+    outputs.remove_stale(tmp_path / "out")
+    assert snapshot(tmp_path / "out")["a.csv"] == b"1" and not aside.exists()
