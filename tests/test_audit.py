@@ -138,7 +138,22 @@ def test_table_2_heading_is_not_a_total_of_rows_3_and_4(shipped):
     assert "2016: 38 vs 84 + 1 = 85" in conferences["numbers"]
     assert pd.isna(conferences["printed"]) and pd.isna(conferences["recomputed"])
     attendees = row(shipped, "T2.row2.training_attendees")
-    assert "at least 3.2 + 4.2 in every year" in attendees["note"]
+    # 2.2 >= 3.2 + 4.2 every year, yet row 2 cannot include rows 3 and 4 (2.1 < 3.1 + 4.1): the note must not say it may.
+    assert "may include" not in attendees["note"]
+    assert "row 2 cannot" in attendees["note"] and "2.1 is smaller than 3.1 + 4.1 in 2016, 2017, 2018 and 2019" in attendees["note"]
+
+
+def test_attendee_rows_alone_still_allow_inclusion(shipped, tmp_path):
+    """With conferences that no longer rule it out, the attendee reading falls back to what its own numbers allow."""
+    from laocai_stats.audit.totals import _heading_check
+    from laocai_stats import load_table, open_dataset
+
+    dataset = open_dataset()
+    spec = dataset.spec("conferences")
+    members = {i.printed_row: i for i in spec.indicators}
+    check = _heading_check(spec, load_table("conferences", dataset), "2", spec.headings["2"], members["2.2"],
+                           [members["3.2"], members["4.2"]], ruled_out=())
+    assert "may include rows 3 and 4" in check["note"]
 
 
 def test_text_counts_against_table_1(shipped):
