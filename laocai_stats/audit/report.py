@@ -11,6 +11,7 @@ from .common import (
     NOT_APPLICABLE,
     NOT_CHECKABLE,
     PARTS,
+    VERDICT_MEANINGS,
     VERDICTS,
 )
 from .totals import HEADING_PREAMBLE_END
@@ -99,6 +100,9 @@ def findings_markdown(audit: pd.DataFrame, grades: pd.DataFrame) -> str:
     return "\n\n".join(_join_bullets(out))
 
 
+VERDICT_NOTE = "Verdicts: " + "; ".join(f"{verdict}: {meaning}" for verdict, meaning in VERDICT_MEANINGS.items()) + "."
+
+
 def _join_bullets(blocks: list[str]) -> list[str]:
     """Consecutive bullet lines form one Markdown list (no blank lines between them)."""
     joined: list[str] = []
@@ -128,6 +132,7 @@ def audit_markdown(audit: pd.DataFrame, grades: pd.DataFrame) -> str:
     province = audit.attrs.get("province", "")
     blocks = [f"## Audit of the tables{' for ' + province if province else ''}", summary_line(audit),
               "Differences are recomputed minus printed. A blank input makes a check not checkable; it is never counted as zero.",
+              VERDICT_NOTE,
               "### Grades", markdown_table(grades.rename(columns=str.capitalize)), "### Checks"]
     display = _display(audit)
     for part, title in PARTS.items():
@@ -144,7 +149,8 @@ def audit_text(audit: pd.DataFrame, grades: pd.DataFrame, width: int = 80) -> st
 
     wrap = lambda text, indent: textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent,
                                               break_long_words=False, break_on_hyphens=False)
-    lines = [wrap(f"Audit: {summary_line(audit)}", ""), wrap("Differences are recomputed minus printed; a blank is never counted as zero.", ""), "", "Grades"]
+    lines = [wrap(f"Audit: {summary_line(audit)}", ""), wrap("Differences are recomputed minus printed; a blank is never counted as zero.", ""),
+             wrap(VERDICT_NOTE, ""), "", "Grades"]
     for g in grades.itertuples():
         lines.append(f"  {g.table:<9}{g.grade}")
         lines.append(wrap(g.reasons, " " * 11))
