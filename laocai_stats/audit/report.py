@@ -85,15 +85,30 @@ def findings_markdown(audit: pd.DataFrame, grades: pd.DataFrame) -> str:
         testable = part3[part3["kind"] == "claim"]
         untestable = part3[part3["kind"] != "claim"]
         counts = verdict_counts(testable)
-        line = (f"**Claims.** The ledger holds {len(part3)} statements about trends or effects. "
-                f"{len(testable)} can be tested against the tables: {_count_words(counts) or 'none'}. "
-                f"{len(untestable)} cannot be tested with the tables; the ledger lists each with the reason.")
+        results = part3[part3["section"].str.match(r"[34]\b")]
+        weighed = results[results["kind"] == "claim"]
+        line = (f"**Claims.** The ledger holds {len(part3)} evaluative statements of the text; {len(results)} of them are "
+                f"in the results and discussion (sections 3 and 4), and the tables can weigh {len(weighed)} of those. "
+                f"Of the {len(testable)} weighed in all: {_count_words(counts) or 'none'} (consistent means only that "
+                f"the tables do not contradict the statement). {len(untestable)} cannot be weighed with the tables; each is "
+                f"listed below with the reason.")
         out.append(line)
         for check in testable[testable["verdict"] != CONSISTENT].itertuples():
             out.append(f"- Section {check.section}, {check.location}, tested as \"{check.rule}\" on {check.table}: "
                        f"{check.verdict}. {check.numbers}. {check.note.split(' Reading:')[0]}")
         for check in testable[testable["verdict"] == CONSISTENT].itertuples():
             out.append(f"- Section {check.section}, {check.location}: {check.rule} ({check.table}); consistent.")
+        out.append("Not weighable with the tables:")
+        for check in untestable.itertuples():
+            out.append(f"- Section {check.section}, {check.location}: {check.note}")
+
+        part4 = audit[audit["part"] == 4]
+        if len(part4):
+            bad = part4[part4["verdict"] == INCONSISTENT]
+            out.append(f"**The text against itself.** {len(part4)} pairs of statements set against each other: "
+                       f"{_count_words(verdict_counts(part4))}.")
+            for check in part4.itertuples():
+                out.append(f"- Sections {check.section}: {check.verdict}. {check.location}. {check.note}")
 
     grade_words = "; ".join(f"{g.table} {g.grade}" for g in grades.itertuples())
     out.append(f"**Grades.** {grade_words}." if grade_words else "**Grades.** No tables.")
