@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..stats.compare import KEYS, Comparison
+from ..stats.summary import ACTIVITY_KINDS
 from ..text import percent
 
 
@@ -45,7 +46,7 @@ def comparison_markdown(comparison: Comparison) -> str:
                      else "the only province with values for it")
             lines.append(f"- {title}: {who}, {percent(first['cagr'])} a year over {first['from_year']}-{first['to_year']} "
                          f"({among}).")
-        flows = comparison.growth[comparison.growth["kind"] == "flow"].dropna(subset=["cagr_shared"])
+        flows = comparison.growth[comparison.growth["kind"].isin(ACTIVITY_KINDS)].dropna(subset=["cagr_shared"])
         if len(flows):
             median = flows.groupby("province", sort=False)["cagr_shared"].median()
             lines += ["", "- Median CAGR of the flows over the shared years: "

@@ -223,10 +223,10 @@ def _ratio_figure(dataset: Dataset, names, title: str) -> Figure:
 
 
 def _growth(dataset: Dataset, tables, title: str) -> Figure:
-    from ..stats.summary import growth_summary
+    from ..stats.summary import ACTIVITY_KINDS, growth_summary
 
     summary = growth_summary(dataset)
-    summary = summary[summary["table"].isin(tables) & (summary["kind"] == "flow")]
+    summary = summary[summary["table"].isin(tables) & summary["kind"].isin(ACTIVITY_KINDS)]
     labels = {i.name: i.display for t in tables if t in dataset.specs for i in dataset.spec(t).indicators}
     fig, ax = plt.subplots(figsize=(8.0, 0.42 * len(summary) + 1.6))
     plot_growth(summary, labels=labels, ax=ax, title=title)

@@ -6,7 +6,7 @@ import pandas as pd
 from ..data.dataset import Dataset, as_dataset
 from ..stats.channels import channel_comparison, channel_growth, last_year_change
 from ..stats.ratios import RATIOS, agent_ratios, yearly_ratios
-from ..stats.summary import growth_summary, yearly_frame
+from ..stats.summary import ACTIVITY_KINDS, growth_summary, yearly_frame
 from ..text import number, percent
 
 ALPHA = 0.05
@@ -108,6 +108,9 @@ def indicator_sentence(row, title: str, frame: pd.DataFrame | None = None) -> st
         text += f" It peaked in {row['peak_year']} at {_num(row['peak_value'])}."
     if row["kind"] == "level":
         text += " This is a level observed each year, so it is never summed over years."
+    elif row["kind"] == "uncertain":
+        text += (" The source does not say whether this counts what was added each year or what stood in place, so it "
+                 "is never summed over years (the data package's note says why).")
     if row["n_missing"]:
         text += f" {row['n_missing']} of its {row['n_years']} years have no value and are left out, not read as zero."
     return text
@@ -197,7 +200,7 @@ def _plural(count, noun: str) -> str:
 def overview_narrative(dataset: Dataset) -> str:
     dataset = as_dataset(dataset)
     summary = growth_summary(dataset)
-    flows = summary[summary["kind"] == "flow"].dropna(subset=["cagr"])
+    flows = summary[summary["kind"].isin(ACTIVITY_KINDS)].dropna(subset=["cagr"])
     years = [int(y) for y in pd.concat([summary["first_year"], summary["last_year"]]).dropna()]
     lines = [f"### {dataset.province} at a glance", ""]
     lines.append(f"- {len(dataset.table_names())} tables; {len(summary)} yearly indicators"
@@ -206,7 +209,8 @@ def overview_narrative(dataset: Dataset) -> str:
         fastest = flows.loc[flows["cagr"].astype(float).idxmax()]
         slowest = flows.loc[flows["cagr"].astype(float).idxmin()]
         grew = int((flows["cagr"] > 0).sum())
-        lines.append(f"- {grew} of {len(flows)} flows with a growth rate grew between their first and last year.")
+        lines.append(f"- {grew} of {len(flows)} counts of activity with a growth rate were higher in their last year than their "
+                     f"first (end points only; each table's notebook gives the trend).")
         lines.append(f"- Fastest: **{fastest['title']}** (Table {fastest['table_number']}), {percent(fastest['cagr'])} a year "
                      f"({_num(fastest['first_value'])} to {_num(fastest['last_value'])}).")
         lines.append(f"- Slowest: **{slowest['title']}** (Table {slowest['table_number']}), {percent(slowest['cagr'])} a year "
@@ -287,7 +291,7 @@ def channels_narrative(dataset: Dataset) -> str:
         falls = change[change["pct_change"] < 0]
         rises = change[change["pct_change"] > 0]
         labels = {i.name: i.display for t in dataset.table_names() for i in dataset.spec(t).indicators}
-        lines.append(f"- Into {year}, the last year of the data: {len(falls)} flows fell and {len(rises)} rose against {year - 1}.")
+        lines.append(f"- Into {year}, the last year of the data: {len(falls)} series fell and {len(rises)} rose against {year - 1}.")
         if len(falls):
             lines.append("  Falls: " + "; ".join(f"{labels[r['indicator']]} {_num(r['previous'])} to {_num(r['value'])} ({percent(r['pct_change'])})"
                                                for _, r in falls.iterrows()) + ".")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..data.dataset import Dataset, as_dataset
 from .growth import year_on_year
-from .summary import growth_summary, yearly_frame
+from .summary import ACTIVITY_KINDS, growth_summary, yearly_frame
 
 #: Section 3.3.1 reports Table 2 as direct communication, 3.3.2 Tables 3-5 as indirect (2.4 defines both).
 CHANNELS = {
@@ -23,10 +23,10 @@ CHANNELS = {
 def channel_series(dataset: Dataset) -> pd.DataFrame:
     """Yearly flow series of every channel table, with a `channel` column.
 
-    Only flows: a level such as the number of coordinating units measures capacity, not output.
+    Only counts of activity (ACTIVITY_KINDS): a level such as the number of coordinating units measures capacity, not output.
     """
     frame = yearly_frame(as_dataset(dataset))
-    frame = frame[frame["table"].isin(CHANNELS) & (frame["kind"] == "flow")]
+    frame = frame[frame["table"].isin(CHANNELS) & frame["kind"].isin(ACTIVITY_KINDS)]
     out = frame.assign(channel=frame["table"].map(CHANNELS))
     return out[["channel", "table", "indicator", "year", "value", "unit"]].reset_index(drop=True)
 
@@ -50,7 +50,7 @@ def channel_growth(dataset: Dataset) -> pd.DataFrame:
     """
     dataset = as_dataset(dataset)
     summary = growth_summary(dataset)
-    summary = summary[summary["table"].isin(CHANNELS) & (summary["kind"] == "flow")]
+    summary = summary[summary["table"].isin(CHANNELS) & summary["kind"].isin(ACTIVITY_KINDS)]
     headings = {(t, i.name): getattr(i, "heading", None) or i.name for t in CHANNELS if t in dataset.table_names()
                 for i in dataset.spec(t).indicators}
     activity = [f"{t}: {headings[(t, i)]}" for t, i in zip(summary["table"], summary["indicator"])]

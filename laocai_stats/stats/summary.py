@@ -50,6 +50,10 @@ GROWTH_CODEBOOK = {
     "trough_value": "the lowest value",
 }
 
+#: Kinds that count activity in a year, whose growth rates are compared across series (a level measures capacity).
+#: "uncertain" (collection agent signs) is one of them for rates, never for sums (data.loaders.require_flows).
+ACTIVITY_KINDS = ("flow", "uncertain")
+
 #: The columns growth.csv promises, in order; more follow them.
 GROWTH_COLUMNS = list(GROWTH_CODEBOOK)[: list(GROWTH_CODEBOOK).index("cagr_without_last_year") + 1]
 EXTRA_COLUMNS = list(GROWTH_CODEBOOK)[len(GROWTH_COLUMNS):]
