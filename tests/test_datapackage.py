@@ -47,7 +47,7 @@ def test_every_indicator_has_label_unit_and_kind(name):
         assert indicator["label"].strip()
         assert indicator["unit"].strip()
         assert indicator["kind"] in {"flow", "level", "snapshot", "uncertain"}
-    expected_kind = {"snapshot"} if name == "agents" else {"flow", "level"}
+    expected_kind = {"snapshot"} if name == "agents" else {"flow", "level", "uncertain"}
     assert {i["kind"] for i in info["indicators"]} <= expected_kind
 
 
