@@ -9,7 +9,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from ..errors import LaocaiError
 
@@ -44,8 +44,9 @@ def plot_province_growth(growth: pd.DataFrame, *, indicator: str, table: str | N
     high = _floats(frame[f"trend_growth_high_{period}"])
     palette = sns.color_palette()
     # The interval's whisker sits just below the dot so that the two never hide each other.
+    drawn = not np.isnan(trend).all()
     ax.errorbar(trend, positions + 0.18, xerr=[trend - low, high - trend], fmt="|", color="0.35", ms=6,
-                capsize=2, lw=1, label="Trend growth, 95 % CI", gid="trend")
+                capsize=2, lw=1, label="Log-linear trend growth, 95 % CI" if drawn else None, gid="trend")
     ax.plot(rate, positions, "o", color=palette[0], ms=5, label="CAGR", gid="cagr")
     for pos, value in zip(positions, rate):
         if np.isnan(value):
@@ -53,6 +54,8 @@ def plot_province_growth(growth: pd.DataFrame, *, indicator: str, table: str | N
     ax.axvline(0, color="0.4", lw=0.8)
     ax.set_yticks(positions, list(frame["province"]), fontsize=8 if len(frame) < 20 else 6)
     ax.set_ylim(len(frame) - 0.5, -0.5)
+    # Few ticks: a narrow panel with wide intervals would otherwise crowd its percent labels into each other.
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel(f"Growth per year, {PERIODS[period]}", fontsize=8)
     if title:

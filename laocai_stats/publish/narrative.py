@@ -161,6 +161,9 @@ def table_narrative(name: str, dataset: Dataset) -> str:
             top = part.loc[part["value"].astype(float).idxmax()]
             lines.append(f"- **{ratio.label}**: {_num(first['value'])} in {first['year']}, {_num(last['value'])} in "
                          f"{last['year']}; highest in {top['year']} ({_num(top['value'])}).")
+    notes = [f"- **{i.display}**: {i.note}" for i in spec.indicators if i.note]
+    if notes:
+        lines += ["", "**What the indicators count.**", ""] + notes
     lines += ["", measures_note(growth_summary(dataset))]
     total_lines = totals_sentences(name, dataset)
     if total_lines:
