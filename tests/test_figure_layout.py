@@ -107,7 +107,7 @@ def sixty_three(tmp_path_factory):
         (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
         rehash(folder)
         folders.append(folder)
-    return compare(folders)
+    return compare(folders, check=False)  # the copies are made here; validating 63 of them would only cost time
 
 
 def test_63_province_comparison_figures_do_not_overlap(sixty_three):
