@@ -7,7 +7,7 @@ from ..data.dataset import Dataset, as_dataset
 from ..stats.channels import channel_comparison, channel_growth, last_year_change
 from ..stats.ratios import RATIOS, agent_ratios, yearly_ratios
 from ..stats.summary import ACTIVITY_KINDS, growth_summary, yearly_frame
-from ..text import number, percent
+from ..text import escape_markdown, number, percent
 
 ALPHA = 0.05
 
@@ -82,7 +82,12 @@ def _raw_values(frame: pd.DataFrame, row) -> str:
 
 
 def indicator_sentence(row, title: str, frame: pd.DataFrame | None = None) -> str:
-    """One bullet for one yearly indicator's growth row (`frame`, the yearly frame, adds the raw values)."""
+    """One bullet for one yearly indicator's growth row (`frame`, the yearly frame, adds the raw values).
+
+    `title` and the unit are the data's text, escaped.
+    """
+    title = escape_markdown(title)
+    row = {**row, "unit": escape_markdown(row["unit"])}
     if pd.isna(row["first_year"]):
         return f"- **{title}**: no value in the data."
     if row["first_year"] == row["last_year"]:
@@ -134,7 +139,7 @@ def totals_sentences(name: str, dataset: Dataset) -> list[str]:
     spec = as_dataset(dataset).spec(name)
     out = []
     for indicator, check in printed_total_checks(name, dataset):
-        text = f"- **{spec.indicator(indicator).display}**, printed total {_num(check['printed'])}: {check['note']}"
+        text = f"- **{escape_markdown(spec.indicator(indicator).display)}**, printed total {_num(check['printed'])}: {check['note']}"
         if check["verdict"] == INCONSISTENT:
             text += f" ({check['numbers']}.) The data keep the printed total; the audit reports it."
         out.append(text)
@@ -149,7 +154,7 @@ def table_narrative(name: str, dataset: Dataset) -> str:
         return _agents_narrative(dataset)
     summary = growth_summary(dataset)
     summary = summary[summary["table"] == name]
-    lines = [f"### What Table {spec.number} shows for {dataset.province}", ""]
+    lines = [f"### What Table {spec.number} shows for {escape_markdown(dataset.province)}", ""]
     frame = yearly_frame(dataset)
     lines += [indicator_sentence(row, spec.indicator(row["indicator"]).display, frame) for _, row in summary.iterrows()]
     ratios = yearly_ratios(dataset)
@@ -161,7 +166,7 @@ def table_narrative(name: str, dataset: Dataset) -> str:
             top = part.loc[part["value"].astype(float).idxmax()]
             lines.append(f"- **{ratio.label}**: {_num(first['value'])} in {first['year']}, {_num(last['value'])} in "
                          f"{last['year']}; highest in {top['year']} ({_num(top['value'])}).")
-    notes = [f"- **{i.display}**: {i.note}" for i in spec.indicators if i.note]
+    notes = [f"- **{escape_markdown(i.display)}**: {escape_markdown(i.note)}" for i in spec.indicators if i.note]
     if notes:
         lines += ["", "**What the indicators count.**", ""] + notes
     lines += ["", measures_note(growth_summary(dataset))]
@@ -174,20 +179,20 @@ def table_narrative(name: str, dataset: Dataset) -> str:
 def _agents_narrative(dataset) -> str:
     ratios = agent_ratios(dataset)
     staff, points = ratios["agent_staff"], ratios["collection_points"]
-    lines = [f"### What Table 1 shows for {dataset.province}", ""]
+    lines = [f"### What Table 1 shows for {escape_markdown(dataset.province)}", ""]
     lines.append(f"- {len(ratios)} agent systems; their rows add up to {_num(staff.sum())} agent staff and "
                  f"{_num(points.sum())} collection points" + (" (some rows have no value, so these sums are partial)." if staff.isna().any() or points.isna().any() else "."))
     known = ratios.dropna(subset=["share_of_staff"])
     if len(known):
         top = known.loc[known["share_of_staff"].astype(float).idxmax()]
-        lines.append(f"- The largest system is **{top['label']}**, with {percent(top['share_of_staff'])} of the staff and "
+        lines.append(f"- The largest system is **{escape_markdown(top['label'])}**, with {percent(top['share_of_staff'])} of the staff and "
                      f"{percent(top['share_of_points'])} of the collection points.")
     per_point = ratios.dropna(subset=["staff_per_point"])
     if len(per_point):
         most = per_point.loc[per_point["staff_per_point"].astype(float).idxmax()]
         one = int((per_point["staff_per_point"] == 1).sum())
         lines.append(f"- {one} of {len(per_point)} systems have exactly one agent per collection point; "
-                     f"**{most['label']}** has the most, {_num(most['staff_per_point'])} staff per point "
+                     f"**{escape_markdown(most['label'])}** has the most, {_num(most['staff_per_point'])} staff per point "
                      f"({_num(most['agent_staff'])} staff for {_plural(most['collection_points'], 'collection point')}).")
     lines.append("- Table 1 is a one-time snapshot: there are no years, so it has no growth rates.")
     total_lines = totals_sentences("agents", dataset)
@@ -205,7 +210,7 @@ def overview_narrative(dataset: Dataset) -> str:
     summary = growth_summary(dataset)
     flows = summary[summary["kind"].isin(ACTIVITY_KINDS)].dropna(subset=["cagr"])
     years = [int(y) for y in pd.concat([summary["first_year"], summary["last_year"]]).dropna()]
-    lines = [f"### {dataset.province} at a glance", ""]
+    lines = [f"### {escape_markdown(dataset.province)} at a glance", ""]
     lines.append(f"- {len(dataset.table_names())} tables; {len(summary)} yearly indicators"
                  + (f" covering {min(years)}-{max(years)}" if years else "") + ".")
     if len(flows):
@@ -214,9 +219,9 @@ def overview_narrative(dataset: Dataset) -> str:
         grew = int((flows["cagr"] > 0).sum())
         lines.append(f"- {grew} of {len(flows)} counts of activity with a growth rate were higher in their last year than their "
                      f"first (end points only; each table's notebook gives the trend).")
-        lines.append(f"- Fastest: **{fastest['title']}** (Table {fastest['table_number']}), {percent(fastest['cagr'])} a year "
+        lines.append(f"- Fastest: **{escape_markdown(fastest['title'])}** (Table {fastest['table_number']}), {percent(fastest['cagr'])} a year "
                      f"({_num(fastest['first_value'])} to {_num(fastest['last_value'])}).")
-        lines.append(f"- Slowest: **{slowest['title']}** (Table {slowest['table_number']}), {percent(slowest['cagr'])} a year "
+        lines.append(f"- Slowest: **{escape_markdown(slowest['title'])}** (Table {slowest['table_number']}), {percent(slowest['cagr'])} a year "
                      f"({_num(slowest['first_value'])} to {_num(slowest['last_value'])}).")
     tested = summary.dropna(subset=["kendall_p"])
     counts = {label: int((tested[column] < ALPHA).sum()) for label, column in
@@ -227,13 +232,13 @@ def overview_narrative(dataset: Dataset) -> str:
     poor = summary[summary["loglinear_r2"] < POOR_FIT_R2]
     if len(poor):
         lines.append(f"- {len(poor)} series fit a steady log-linear rate poorly (R² below {POOR_FIT_R2}): "
-                     + "; ".join(f"{r['title']} ({r['loglinear_r2']:.2f})" for _, r in poor.iterrows())
+                     + "; ".join(f"{escape_markdown(r['title'])} ({r['loglinear_r2']:.2f})" for _, r in poor.iterrows())
                      + ". Their trend rates describe little; their tables' notebooks give the Theil-Sen rate and the raw values.")
     turned = summary[[last_year_changes_picture(r) for _, r in summary.iterrows()]]
     if len(turned):
         lines.append(f"- The last year changes the picture for {len(turned)} series (the compound rate without it differs in "
                      f"sign or by more than {LAST_YEAR_SHIFT * 100:.0f} percentage points): "
-                     + "; ".join(f"{r['title']}, {percent(r['cagr_without_last_year'])} a year to the year before "
+                     + "; ".join(f"{escape_markdown(r['title'])}, {percent(r['cagr_without_last_year'])} a year to the year before "
                                  f"{r['last_year']}, {percent(r['cagr'])} with it" for _, r in turned.iterrows()) + ".")
     lines.append(f"- {measures_note(summary)}")
     missing = int(summary["n_missing"].sum())
@@ -257,7 +262,7 @@ def channels_narrative(dataset: Dataset) -> str:
     dataset = as_dataset(dataset)
     comparison = channel_comparison(dataset).set_index("channel")
     growth = channel_growth(dataset)
-    lines = [f"### Direct against indirect communication, {dataset.province}", ""]
+    lines = [f"### Direct against indirect communication, {escape_markdown(dataset.province)}", ""]
     lines.append("- A series grew or declined when its log-linear trend's 95 % interval lies above or below zero; "
                  "otherwise its direction is not clear from so few years. Counts and medians take one series per "
                  "activity (a conference, not its attendees again).")
@@ -275,25 +280,25 @@ def channels_narrative(dataset: Dataset) -> str:
     known = growth.dropna(subset=["cagr"])
     if len(known):
         top = known.head(3)
-        lines.append("- Fastest compound growth: " + "; ".join(f"{r['title']} ({r['channel']}, {percent(r['cagr'])} a year)" for _, r in top.iterrows()) + ".")
+        lines.append("- Fastest compound growth: " + "; ".join(f"{escape_markdown(r['title'])} ({r['channel']}, {percent(r['cagr'])} a year)" for _, r in top.iterrows()) + ".")
         declined = known[known["direction"] == "declined"]
         if len(declined):
             lines.append("- Declined (trend interval below zero): " + "; ".join(
-                f"{r['title']} ({r['channel']}, {_num(r['first_value'])} in {r['first_year']} to "
+                f"{escape_markdown(r['title'])} ({r['channel']}, {_num(r['first_value'])} in {r['first_year']} to "
                 f"{_num(r['last_value'])} in {r['last_year']})" for _, r in declined.iterrows()) + ".")
         else:
             lines.append("- No channel flow's trend interval lies below zero.")
         lower = known[(known["cagr"] < 0) & (known["direction"] != "declined")]
         if len(lower):
             lines.append("- Lower in the last year than the first, without a declining trend: " + "; ".join(
-                f"{r['title']} ({_num(r['first_value'])} to {_num(r['last_value'])}; direction: {r['direction']})"
+                f"{escape_markdown(r['title'])} ({_num(r['first_value'])} to {_num(r['last_value'])}; direction: {r['direction']})"
                 for _, r in lower.iterrows()) + ".")
     change = last_year_change(dataset).dropna(subset=["pct_change"])
     if len(change):
         year = int(change["year"].iloc[0])
         falls = change[change["pct_change"] < 0]
         rises = change[change["pct_change"] > 0]
-        labels = {i.name: i.display for t in dataset.table_names() for i in dataset.spec(t).indicators}
+        labels = {i.name: escape_markdown(i.display) for t in dataset.table_names() for i in dataset.spec(t).indicators}
         lines.append(f"- Into {year}, the last year of the data: {len(falls)} series fell and {len(rises)} rose against {year - 1}.")
         if len(falls):
             lines.append("  Falls: " + "; ".join(f"{labels[r['indicator']]} {_num(r['previous'])} to {_num(r['value'])} ({percent(r['pct_change'])})"
