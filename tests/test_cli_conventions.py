@@ -100,7 +100,10 @@ def test_ctrl_c_stops_cleanly_and_leaves_earlier_outputs(tmp_path):
             continue
         assert result.returncode == 130, result.stderr
         # One line, and stderr reached its end: no worker or kernel survived holding it open (communicate returned).
-        assert result.stderr.strip().splitlines() == ["laocai-stats: interrupted"], result.stderr
+        # Progress lines ("reproduce: [3/23] ...") are what the run printed before it; after them, exactly one line.
+        lines = [line for line in result.stderr.strip().splitlines() if not line.startswith("reproduce: [")]
+        assert lines == ["laocai-stats: interrupted"], result.stderr
+        assert result.stderr.strip().splitlines()[-1] == "laocai-stats: interrupted", result.stderr
         assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
         assert sorted(p.name for p in tmp_path.iterdir()) == ["outputs"], "a staging folder was left behind"
         assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "earlier.txt"]
