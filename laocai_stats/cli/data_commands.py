@@ -46,10 +46,10 @@ def cmd_validate(args) -> int:
     for problem in problems:
         print(f"{problem.severity}: {problem}")
     if errors:
-        warnings = len(problems) - len(errors)
+        warnings = sum(p.severity == "warning" for p in problems)
         print(f"{args.path}: {len(errors)} error(s), {warnings} warning(s); fix the errors above and validate again", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"{args.path}: valid ({len(problems)} warning(s))")
+    print(f"{args.path}: valid ({sum(p.severity == 'warning' for p in problems)} warning(s))")
     return 0
 
 

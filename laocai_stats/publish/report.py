@@ -130,10 +130,10 @@ def citation_section(dataset: Dataset) -> str:
 
 
 def figures_section(dataset: Dataset, links: Links) -> str:
-    from .figures import FIGURES
+    from .figures import figures_for
 
     parts = ["<section id=\"figures\"><h2>Key figures</h2>"]
-    for spec in FIGURES:
+    for spec in figures_for(dataset):
         png = f"figures/{spec.name}.png"
         if not (links.root / png).is_file():
             parts.append(f"<p>No figure {esc(spec.name)}: the data have no values in {esc(', '.join(spec.tables))}.</p>")
@@ -202,11 +202,11 @@ def notebooks_section(notebooks: list[Path], links: Links) -> str:
             + "\n".join(items) + "\n</ul></section>")
 
 
-def table_notebook(table: str) -> str:
-    """The notebook that presents a paper table: the one drawing a figure of that table alone."""
-    from .figures import FIGURES
+def table_notebook(dataset: Dataset, table: str) -> str:
+    """The notebook that presents a table: the one drawing a figure of that table alone."""
+    from .figures import figures_for
 
-    for spec in FIGURES:
+    for spec in figures_for(dataset):
         if spec.tables == (table,):
             return spec.notebook
     return "01-overview"
@@ -216,7 +216,7 @@ def outputs_map(dataset: Dataset) -> list[dict]:
     """Replication-package map, one entry per paper table, the growth summary, the audit and each figure:
     paper (where in the paper), what, notebook (stem), inputs (data files) and files (under the output folder).
     The README and the report both render this list."""
-    from .figures import FIGURES
+    from .figures import figures_for
 
     entries = []
     for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
@@ -224,7 +224,7 @@ def outputs_map(dataset: Dataset) -> list[dict]:
         files = [f"tables/data_{name}.csv"]
         if not dataset.table(name).totals.empty:  # written exactly when there is a printed total row
             files.append(f"tables/data_{name}_printed_totals.csv")
-        entries.append({"paper": f"Table {spec.number}", "what": spec.caption, "notebook": table_notebook(name),
+        entries.append({"paper": f"Table {spec.number}", "what": spec.caption, "notebook": table_notebook(dataset, name),
                         "inputs": [Path(spec.path).name] if spec.path else [], "files": files})
     numbers = [dataset.spec(n).number for n in dataset.table_names() if dataset.spec(n).keyed_by == "year"]
     if numbers:
@@ -233,7 +233,7 @@ def outputs_map(dataset: Dataset) -> list[dict]:
                         "notebook": "01-overview", "inputs": [], "files": ["tables/growth.csv"]})
     entries.append({"paper": "Tables and text", "what": "Reviewer audit: totals, text counts, claims, grades",
                     "notebook": "08-audit", "inputs": [], "files": ["audit/audit.csv", "audit/grades.csv", "audit/audit.md"]})
-    for spec in FIGURES:
+    for spec in figures_for(dataset):
         where = ", ".join(f"Table {dataset.spec(t).number}" for t in spec.tables if t in dataset.specs)
         entries.append({"paper": where, "what": f"Figure: {spec.caption}", "notebook": spec.notebook, "inputs": [],
                         "files": [f"figures/{spec.name}.png", f"figures/{spec.name}.svg"]})

@@ -131,13 +131,13 @@ def write_figures(dataset: Dataset, folder: Path, progress: Progress | None = No
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..publish.figures import FIGURES, draw, figure_available, save_figure
+    from ..publish.figures import draw, figure_available, figures_for, save_figure
     from ..publish.style import themed
 
     folder.mkdir(parents=True, exist_ok=True)
     written, skipped = [], []
     with themed():
-        for spec in FIGURES:
+        for spec in figures_for(dataset):
             if not figure_available(spec.name, dataset):
                 skipped.append(f"figure {spec.name}: no values in {', '.join(spec.tables)}")
                 continue
@@ -276,9 +276,9 @@ def reproduce(out, data=None, *, province: str | None = None, jobs: int | None =
     if errors:
         raise DataError(errors)
     out = Path(out).resolve()
-    from ..publish.figures import FIGURES
+    from ..publish.figures import figures_for
 
-    steps = len(FIGURES) + (len(notebook_paths()) if notebooks else 0) + 3
+    steps = len(figures_for(dataset)) + (len(notebook_paths()) if notebooks else 0) + 3
     bar = Progress(steps, enabled=progress)
     result = Result(out)
     try:

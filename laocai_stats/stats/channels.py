@@ -1,4 +1,8 @@
-"""Direct against indirect communication (the paper's section 2.4): which tables are which channel."""
+"""Direct against indirect communication (the paper's section 2.4): each indicator's channel, from the data.
+
+The channel is part of an indicator's definition (the descriptor's `channel`, a table's default, or the
+workbook's Channel column), so an indicator or table a province adds joins the comparison with no code change.
+"""
 from __future__ import annotations
 
 import pandas as pd
@@ -8,12 +12,21 @@ from .growth import year_on_year
 from .summary import growth_summary, yearly_frame
 
 #: Section 2.4: direct = conferences, consulting and dialogue; indirect = publications and mass media.
-CHANNELS = {
-    "conferences": "direct",
-    "publications": "indirect",
-    "website": "indirect",
-    "press": "indirect",
-}
+CHANNEL_NAMES = ("direct", "indirect")
+
+
+def indicator_channels(dataset: Dataset) -> dict[tuple[str, str], str]:
+    """(table, indicator) -> channel, for every indicator that has one."""
+    dataset = as_dataset(dataset)
+    return {(name, i.name): i.channel for name in dataset.table_names()
+            for i in dataset.spec(name).indicators if i.channel}
+
+
+def _with_channel(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    channels = indicator_channels(dataset)
+    channel = pd.Series([channels.get(key) for key in zip(frame["table"], frame["indicator"])], index=frame.index, dtype=object)
+    out = frame.assign(channel=channel)
+    return out[out["channel"].notna() & (out["kind"] == "flow")]
 
 
 def channel_series(dataset: Dataset) -> pd.DataFrame:
@@ -21,17 +34,15 @@ def channel_series(dataset: Dataset) -> pd.DataFrame:
 
     Only flows: a level such as the number of coordinating units measures capacity, not output.
     """
-    frame = yearly_frame(as_dataset(dataset))
-    frame = frame[frame["table"].isin(CHANNELS) & (frame["kind"] == "flow")]
-    out = frame.assign(channel=frame["table"].map(CHANNELS))
+    dataset = as_dataset(dataset)
+    out = _with_channel(yearly_frame(dataset), dataset)
     return out[["channel", "table", "indicator", "year", "value", "unit"]].reset_index(drop=True)
 
 
 def channel_growth(dataset: Dataset) -> pd.DataFrame:
     """The growth summary of every channel flow, with its channel, fastest CAGR first."""
-    summary = growth_summary(as_dataset(dataset))
-    summary = summary[summary["table"].isin(CHANNELS) & (summary["kind"] == "flow")]
-    out = summary.assign(channel=summary["table"].map(CHANNELS))
+    dataset = as_dataset(dataset)
+    out = _with_channel(growth_summary(dataset), dataset)
     out = out.sort_values("cagr", ascending=False, kind="stable", na_position="last")
     return out[["channel", "table", "indicator", "title", "label", "unit", "first_year", "last_year", "first_value",
                 "last_value", "cagr", "trend_growth", "trend_growth_low", "trend_growth_high", "kendall_tau",
@@ -46,7 +57,7 @@ def channel_comparison(dataset: Dataset) -> pd.DataFrame:
     """
     growth = channel_growth(dataset)
     rows = []
-    for channel in dict.fromkeys(CHANNELS.values()):
+    for channel in CHANNEL_NAMES:
         part = growth[growth["channel"] == channel]
         rates = part["cagr"].dropna().astype(float)
         rows.append({

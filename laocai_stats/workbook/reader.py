@@ -145,17 +145,56 @@ class WorkbookReader:
             if title != expected:
                 result.problems.insert(0, self._problem(f"read as Table {spec.number} ({name}); expected the sheet name '{expected}'",
                                                         sheet=title, severity="warning"))
-            sourced = {normal(s["sheet"]) for s in self._metadata["sources"] if s["source"]}
-            if result.has_figures and result.spec.source == NOT_STATED and normal(title) not in sourced:
-                result.problems.append(self._problem("the figures have no source: write where they come from after 'Source:', "
-                                                     "or on the Sources sheet", sheet=title, cell=result.source_cell, severity="warning"))
+            self._check_sourced(result, title)
             results[name] = result
         claimed = set(matched.values())
         for title in grids:
-            if title not in claimed and normal(title) not in RESERVED:
-                self._tail.append(self._problem("extra sheet, not read: only the About, Sources and 'Table N ...' sheets are read",
+            if title in claimed or normal(title) in RESERVED:
+                continue
+            found = NEW_TABLE.match(" ".join(title.split()))
+            if found is None:
+                self._tail.append(self._problem("extra sheet, not read: only the About, Sources and 'Table N ...' sheets are read; "
+                                                "to add a table, name its sheet 'Table N short name' (N after the paper's tables)",
                                                 sheet=title, severity="warning"))
+                continue
+            result = self._read_new_table(grids[title], int(found.group(1)), found.group(2), results)
+            results[result.spec.name] = result
         return results
+
+
+    def _check_sourced(self, result: SheetResult, title: str) -> None:
+        sourced = {normal(s["sheet"]) for s in self._metadata["sources"] if s["source"]}
+        if result.has_figures and result.spec.source == NOT_STATED and normal(title) not in sourced:
+            result.problems.append(self._problem("the figures have no source: write where they come from after 'Source:', "
+                                                 "or on the Sources sheet", sheet=title, cell=result.source_cell, severity="warning"))
+
+    def _read_new_table(self, grid: Grid, number: int, short: str, results: dict[str, SheetResult]) -> SheetResult:
+        """A table the paper does not have: its definition comes from the sheet itself."""
+        name = snake_id(short, "table") if short.strip() else f"table_{number}"
+        if name in results:
+            name = f"{name}_{number}"
+        title_text = grid.text(1, 1)
+        heading = re.match(rf"^\s*table\s*{number}\s*:\s*(.*)$", title_text, re.IGNORECASE)
+        caption_text = heading.group(1).strip() if heading else ""
+        base = TableSpec(name=name, number=number, caption=caption_text or short or name, section="", source="",
+                         keyed_by="year", printed_layout="indicators_in_rows", indicators=(), path=grid.title,
+                         totals_path=grid.title, reference=False)
+        result = read_table_sheet(grid, base, self._shown)
+        taken = next((r for r in results.values() if r.spec.number == number), None)
+        if taken is not None:
+            result.problems.insert(0, self._problem(f"Table {number} is already '{taken.spec.path or sheet_name(taken.spec)}'; number the new table "
+                                                    "after the others, in the sheet name and in the title cell", sheet=grid.title))
+        if not caption_text:
+            result.problems.insert(0, self._problem(f"a new table needs its caption in the title cell, as 'Table {number}: what the table counts'; "
+                                                    f"found {shown(title_text) if title_text else 'a blank cell'}", sheet=grid.title, cell="A1"))
+        self._check_sourced(result, grid.title)
+        if not any(p.severity == "error" for p in result.problems):
+            result.problems.insert(0, self._problem(f"new table '{name}' (Table {number}: {result.spec.caption}), "
+                                                    f"{len(result.spec.indicators)} indicator(s)", sheet=grid.title, severity="info"))
+        return result
+
+
+NEW_TABLE = re.compile(r"^table\s*(\d+)\s*(.*)$", re.IGNORECASE)
 
 
 def match_sheets(grids: dict[str, Grid], specs: dict[str, TableSpec]) -> dict[str, str]:

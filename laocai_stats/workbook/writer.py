@@ -23,9 +23,13 @@ from .layout import (
     FORMAT_VERSION,
     HEADER_ROW,
     HINT_ROW,
+    CHANNEL_HEADER,
+    CHANNELS,
     ID_HEADER,
     INSTRUCTIONS_SHEET,
+    KIND_HEADER,
     KIND_MEANINGS,
+    KINDS,
     NUMBER_FORMAT,
     NUMBER_HEADER,
     SOURCE_PREFIX,
@@ -50,6 +54,7 @@ from .layout import (
 DOCUMENT_TIME = dt.datetime(2024, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 SOURCES_ROWS = 200
+ADDED_ROWS = 50  # rows below a table that offer the Kind and Channel drop-downs, for indicators a province adds
 
 
 def write_workbook(data, path: str | Path, *, province: str | None = None, years=None) -> Path:
@@ -174,7 +179,8 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
     _put(ws, SOURCE_ROW, 2, source)
     what = (spec.group_label or "group").lower()
     hint = (f"One row per {what}: insert rows above '{TOTAL_LABEL}' to add one (name it, leave {ID_HEADER} blank), delete those "
-            "the province does not have. " if by_group else f"Do not change column A ({ID_HEADER}). ")
+            "the province does not have. " if by_group else
+            f"Do not change column A ({ID_HEADER}); to add an indicator, type a row below the table with {ID_HEADER} blank. ")
     _put(ws, HINT_ROW, 1, hint + "Whole numbers in the unit shown; leave a cell blank if the figure is unknown (blank is not zero).", styles["hint"])
 
     headers = [ID_HEADER] + ([NUMBER_HEADER] if has_number_column(spec) else []) + [label_header(spec)]
@@ -183,7 +189,7 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
         first_value = len(headers) - len(spec.indicators) + 1
     else:
         years = content.years[spec.name]
-        headers += [UNIT_HEADER] + list(years) + ([total_label] if offers_total(spec) else [])
+        headers += [UNIT_HEADER, KIND_HEADER, CHANNEL_HEADER] + list(years) + ([total_label] if offers_total(spec) else [])
         first_value = len(headers) - len(years) - (1 if offers_total(spec) else 0) + 1
     for column, text in enumerate(headers, start=1):
         cell = _put(ws, HEADER_ROW, column, text, styles["bold"])
@@ -225,6 +231,8 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
                 _put(ws, row, number_col, indicator.printed_row)
             _put(ws, row, label_col, indicator.label)
             _put(ws, row, label_col + 1, indicator.unit)
+            _put(ws, row, label_col + 2, indicator.kind)
+            _put(ws, row, label_col + 3, indicator.channel)
             for offset, year in enumerate(years):
                 _put(ws, row, first_value + offset, values.get((indicator.name, year)), number_format=NUMBER_FORMAT)
             if offers_total(spec):
@@ -236,6 +244,12 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
                                     error="Type a year such as 2019, as a number; each year once.")
         year_check.add(f"{get_column_letter(first_value)}{HEADER_ROW}:{get_column_letter(first_value + len(years) - 1)}{HEADER_ROW}")
         ws.add_data_validation(year_check)
+        for offset, choices, what in ((2, KINDS, KIND_HEADER), (3, CHANNELS, CHANNEL_HEADER)):
+            column = get_column_letter(label_col + offset)
+            pick = DataValidation(type="list", formula1=f'"{",".join(choices)}"', allow_blank=True, showErrorMessage=True,
+                                  errorTitle=what, error=f"Pick one of: {', '.join(choices)}.")
+            pick.add(f"{column}{FIRST_DATA_ROW}:{column}{row - 1 + ADDED_ROWS}")
+            ws.add_data_validation(pick)
 
     figures = f"{get_column_letter(first_value)}{FIRST_DATA_ROW}:{get_column_letter(last_value)}{row - 1}"
     count_check = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
@@ -249,6 +263,7 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
         widths[number_col] = 6
     if not by_group:
         widths[label_col + 1] = 12
+        widths[label_col + 2] = widths[label_col + 3] = 9
     for column in range(first_value, last_value + 1):
         widths[column] = 22 if by_group else 11
     for column, width in widths.items():
