@@ -120,8 +120,8 @@ BAD_VALUES = {
     "missing year above figures": (set_cells(WEBSITE, E4=None),
         "sheet 'Table 4 website', cell E5: these figures have no heading: expected a year in E4 above them, found a blank cell"),
     "unknown indicator id": (set_cells(PUBLICATIONS, A6="leaflets"),
-        "sheet 'Table 3 publications', cell A6: unknown indicator id 'leaflets'; expected one of: posters, flyers, agent_signs "
-        "(write notes below the table, after a blank row)"),
+        "sheet 'Table 3 publications', cell A6: unknown indicator id 'leaflets'; expected one of: posters, flyers, agent_signs; "
+        "to add an indicator, leave Id blank and type its label, unit, kind and channel (write notes below the table, after a blank row)"),
     "duplicate indicator row": (set_cells(PRESS, A6="press_items"),
         "sheet 'Table 5 press', cell A6: indicator 'press_items' appears again (first in row 5); expected one row per indicator"),
     "figures without an id": (set_cells(CONFERENCES, A7=None),
@@ -267,7 +267,8 @@ def test_extra_sheet_is_named_and_ignored(laocai, tmp_path):
     def add(wb):
         wb.create_sheet("My notes")["A1"] = 12345
     path = damaged(laocai, tmp_path, add)
-    assert ("warning", "sheet 'My notes': extra sheet, not read: only the About, Sources and 'Table N ...' sheets are read") in found(path)
+    assert ("warning", "sheet 'My notes': extra sheet, not read: only the About, Sources and 'Table N ...' sheets are read; "
+            "to add a table, name its sheet 'Table N short name' (N after the paper's tables)") in found(path)
     assert not any(s == "error" for s, _ in found(path))
 
 

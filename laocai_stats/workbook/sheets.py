@@ -257,7 +257,7 @@ class _TableSheet:
                              "and type each figure in its own cell", coord)
 
     def check_blank_columns(self, header: int, end: int, cols: Columns) -> None:
-        leftmost = max(c for c in (cols.label, cols.unit, cols.number, cols.kind, cols.channel) if c)
+        leftmost = max(c for c in (cols.label, cols.unit, cols.number) if c)
         for column in cols.blank:
             if column < leftmost:
                 continue
@@ -284,6 +284,9 @@ class _TableSheet:
                 matches = [i for i in self.spec.indicators if normal(i.label) == label]
                 if len(matches) == 1 and self.spec.reference:
                     indicator = matches[0]
+                elif matches:
+                    self.problem(f"these figures have no indicator id; expected one of {ids} in column A", coordinate(row, 1))
+                    continue
                 else:
                     indicator = self.added_indicator(row, cols, seen, added)
                     if indicator is None:

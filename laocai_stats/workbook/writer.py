@@ -189,8 +189,11 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
         first_value = len(headers) - len(spec.indicators) + 1
     else:
         years = content.years[spec.name]
-        headers += [UNIT_HEADER, KIND_HEADER, CHANNEL_HEADER] + list(years) + ([total_label] if offers_total(spec) else [])
+        headers += [UNIT_HEADER] + list(years) + ([total_label] if offers_total(spec) else [])
         first_value = len(headers) - len(years) - (1 if offers_total(spec) else 0) + 1
+        # Kind and Channel last, so that the figures sit where they always did.
+        kind_col = len(headers) + 1
+        headers += [KIND_HEADER, CHANNEL_HEADER]
     for column, text in enumerate(headers, start=1):
         cell = _put(ws, HEADER_ROW, column, text, styles["bold"])
         cell.fill, cell.alignment = styles["fill"], styles["wrap"]
@@ -231,8 +234,8 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
                 _put(ws, row, number_col, indicator.printed_row)
             _put(ws, row, label_col, indicator.label)
             _put(ws, row, label_col + 1, indicator.unit)
-            _put(ws, row, label_col + 2, indicator.kind)
-            _put(ws, row, label_col + 3, indicator.channel)
+            _put(ws, row, kind_col, indicator.kind)
+            _put(ws, row, kind_col + 1, indicator.channel)
             for offset, year in enumerate(years):
                 _put(ws, row, first_value + offset, values.get((indicator.name, year)), number_format=NUMBER_FORMAT)
             if offers_total(spec):
@@ -244,8 +247,8 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
                                     error="Type a year such as 2019, as a number; each year once.")
         year_check.add(f"{get_column_letter(first_value)}{HEADER_ROW}:{get_column_letter(first_value + len(years) - 1)}{HEADER_ROW}")
         ws.add_data_validation(year_check)
-        for offset, choices, what in ((2, KINDS, KIND_HEADER), (3, CHANNELS, CHANNEL_HEADER)):
-            column = get_column_letter(label_col + offset)
+        for offset, choices, what in ((0, KINDS, KIND_HEADER), (1, CHANNELS, CHANNEL_HEADER)):
+            column = get_column_letter(kind_col + offset)
             pick = DataValidation(type="list", formula1=f'"{",".join(choices)}"', allow_blank=True, showErrorMessage=True,
                                   errorTitle=what, error=f"Pick one of: {', '.join(choices)}.")
             pick.add(f"{column}{FIRST_DATA_ROW}:{column}{row - 1 + ADDED_ROWS}")
@@ -263,7 +266,7 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
         widths[number_col] = 6
     if not by_group:
         widths[label_col + 1] = 12
-        widths[label_col + 2] = widths[label_col + 3] = 9
+        widths[kind_col] = widths[kind_col + 1] = 9
     for column in range(first_value, last_value + 1):
         widths[column] = 22 if by_group else 11
     for column, width in widths.items():
