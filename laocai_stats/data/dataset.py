@@ -8,6 +8,7 @@ from typing import Callable
 import pandas as pd
 
 from ..errors import DataError, LaocaiError, Problem
+from ..text import nfc
 from .frames import TableData
 from .package import PackageReader, default_data_dir
 from .specs import TableSpec
@@ -28,7 +29,7 @@ class Dataset:
 
     def __init__(self, reader, *, province: str | None = None):
         self._reader = reader
-        self._province = province
+        self._province = nfc(province)
         self._tables: dict[str, TableData] = {}
 
     def __repr__(self) -> str:
@@ -93,6 +94,7 @@ def open_dataset(data=None, *, province: str | None = None) -> Dataset:
     `province` renames the data set's province in titles and prose (the data are unchanged).
     """
     if isinstance(data, Dataset):
+        province = nfc(province)
         if province and province != data.province:
             renamed = Dataset(data._reader, province=province)
             renamed._tables = data._tables

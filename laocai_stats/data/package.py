@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError, LaocaiError, Problem
+from ..text import nfc
 from .frames import TableData, tidy_frame, totals_frame
 from .specs import TableSpec, spec_from_resource
 
@@ -42,7 +43,7 @@ def descriptor_path(path: str | Path) -> Path:
 def read_descriptor(path: Path) -> dict:
     """Parse the descriptor and check it against the package's JSON Schema."""
     try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        descriptor = nfc(json.loads(path.read_text(encoding="utf-8")))
     except UnicodeDecodeError:
         raise DataError(Problem(str(path), "expected UTF-8 JSON text")) from None
     except json.JSONDecodeError as exc:
@@ -187,7 +188,7 @@ def read_resource(base: Path, resource: dict, spec: TableSpec | None) -> tuple[l
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return [], problems + [Problem(shown, f"expected UTF-8 text; byte {exc.start} is not")]
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows = [nfc(row) for row in csv.reader(io.StringIO(text, newline=""))]
     fields = resource["schema"]["fields"]
     names = [f["name"] for f in fields]
     if not rows:

@@ -44,7 +44,7 @@ def cell_value(value):
     return safe_text(value if isinstance(value, str) else str(value))
 
 
-def build_tables_workbook(tables: dict[str, pd.DataFrame]):
+def build_tables_workbook(tables: dict[str, pd.DataFrame], title: str | None = None):
     """A workbook with a contents sheet, then one sheet per table: a bold header row, then the rows as in the CSV."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -69,13 +69,15 @@ def build_tables_workbook(tables: dict[str, pd.DataFrame]):
         for row in frame.itertuples(index=False, name=None):
             ws.append([cell_value(v) for v in row])
         ws.freeze_panes = "A2"
+    if title:
+        wb.properties.title = title
     return wb
 
 
-def write_tables_workbook(tables: dict[str, pd.DataFrame], path: Path) -> Path:
+def write_tables_workbook(tables: dict[str, pd.DataFrame], path: Path, *, title: str | None = None) -> Path:
     """Write the workbook atomically; the same tables always give the same bytes."""
     path = Path(path)
     if not path.parent.is_dir():
         raise LaocaiError(f"{path}: the folder {path.parent} does not exist")
-    save_deterministic(build_tables_workbook(tables), path)
+    save_deterministic(build_tables_workbook(tables, title), path)
     return path

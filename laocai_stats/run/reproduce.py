@@ -72,10 +72,10 @@ def derived_tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
     from ..stats.channels import channel_comparison, channel_growth, last_year_change
     from ..stats.growth import index, share_of_period, year_on_year
     from ..stats.ratios import agent_ratios, yearly_ratios
-    from ..stats.summary import growth_summary, yearly_frame
+    from ..stats.summary import growth_table, yearly_frame
 
     tables: dict[str, pd.DataFrame] = {}
-    tables["growth"] = growth_summary(dataset)
+    tables["growth"] = growth_table(dataset)
     yearly = yearly_frame(dataset)
     tables["year_on_year"] = year_on_year(yearly)
     tables["index"] = index(yearly)
@@ -92,7 +92,17 @@ def derived_tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
         tables[f"data_{name}"] = table.rows
         if not table.totals.empty:
             tables[f"data_{name}_printed_totals"] = table.totals
-    return tables
+    return {stem: with_province(frame, dataset.province) for stem, frame in tables.items()}
+
+
+PROVINCE_COLUMN = "province"
+
+
+def with_province(frame: pd.DataFrame, province: str) -> pd.DataFrame:
+    """A new frame with the province as its first column, so that two runs' tables can be told apart."""
+    out = frame.copy()
+    out.insert(0, PROVINCE_COLUMN, pd.Series([province] * len(out), index=out.index, dtype=object))
+    return out
 
 
 TABLES_WORKBOOK = "tables.xlsx"
@@ -107,7 +117,7 @@ def write_tables(dataset: Dataset, folder: Path) -> list[str]:
     for stem, frame in tables.items():
         write_csv(frame, folder / f"{stem}.csv")
         written.append(f"tables/{stem}.csv")
-    write_tables_workbook(tables, folder / TABLES_WORKBOOK)
+    write_tables_workbook(tables, folder / TABLES_WORKBOOK, title=f"Derived tables, {dataset.province}")
     written.append(f"tables/{TABLES_WORKBOOK}")
     return written
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..data.package import YEAR_RANGE
+from ..text import nfc
 
 # Beyond this a float no longer holds every whole number exactly; no count in these tables comes close.
 LARGEST_COUNT = 10**15
@@ -174,7 +175,7 @@ class Grid:
                 self.truncated = True
                 continue
             held = values_ws._cells.get(key)
-            value = held.value if held is not None else None
+            value = nfc(held.value) if held is not None else None
             formula = formulas.get(key)
             if value is None and formula is None:
                 continue
