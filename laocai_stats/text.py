@@ -52,6 +52,14 @@ def escape_frame(frame):
 
 
 
+MARKDOWN_SPECIAL = "\\`*_{}[]<>()#+-.!|~"
+
+
+def escape_markdown(text) -> str:
+    """Text a user typed, shown literally in Markdown: every character Markdown could read as markup backslashed."""
+    return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in str(text))
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
     """A GitHub-flavoured Markdown table; blank for missing values, pipes escaped."""
     def cell(value) -> str:

@@ -8,9 +8,13 @@ def cmd_compare(args) -> int:
     from ..publish.comparison import write_comparison
     from ..stats.compare import compare
     from ..text import percent
-    from . import print_frame
+    from ..data.dataset import open_dataset
+    from . import print_frame, print_warnings
 
-    comparison = compare(args.data_sets)
+    datasets = [open_dataset(path) for path in args.data_sets]
+    for dataset in datasets:
+        print_warnings(dataset)
+    comparison = compare(datasets)
     ranking = comparison.ranking.copy()
     notes = comparison.notes
     if args.format != "csv":

@@ -5,9 +5,14 @@ import sys
 
 
 def cmd_reproduce(args) -> int:
+    from ..data.dataset import open_dataset
     from ..run.reproduce import reproduce
+    from . import print_warnings
 
-    result = reproduce(args.out, args.data, province=args.province, jobs=args.jobs, progress=not args.quiet)
+    data = open_dataset(args.data, province=args.province) if args.data is not None else None
+    if data is not None:
+        print_warnings(data)
+    result = reproduce(args.out, data, province=args.province, jobs=args.jobs, progress=not args.quiet)
     for note in result.skipped:
         print(f"skipped {note}", file=sys.stderr)
     print(f"wrote {len(result.written)} files to {result.out}")

@@ -28,8 +28,8 @@ from ..data.dataset import Dataset, as_dataset
 from ..errors import LaocaiError
 from ..stats.growth import index as index_series
 from ..stats.ratios import RATIOS, ratios_as_series, yearly_ratios
+from .sources import PAPER_SHORT, credit
 
-PAPER_SHORT = "Le & Bui (2024)"
 INDEX_LABEL = "Index, first year with a value = 100"
 
 
@@ -156,7 +156,7 @@ def source_line(dataset: Dataset, tables) -> str:
     if dataset.citation:
         origins = ", ".join(dict.fromkeys(dataset.spec(t).source for t in tables if t in dataset.specs))
         return f"Source: {PAPER_SHORT}, {numbers}; data from {origins}."
-    return f"Source: {dataset.province} data ({Path(dataset.source).name}), laid out as {numbers} of {PAPER_SHORT}."
+    return credit(dataset, tables)
 
 
 def _titles(dataset: Dataset, table: str) -> dict:

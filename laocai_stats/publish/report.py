@@ -45,10 +45,11 @@ def esc(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def page(title: str, body: str, *, css: str = CSS) -> str:
+def page(title: str, body: str, *, css: str = CSS, province: str | None = None) -> str:
     """A whole HTML document: inline CSS, a viewport for phones, nothing fetched from anywhere."""
+    about = f"<meta name=\"province\" content=\"{esc(province)}\">\n" if province else ""
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n" + about +
             f"<title>{esc(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
@@ -146,6 +147,18 @@ def figures_section(dataset: Dataset, links: Links) -> str:
     return "\n".join(parts)
 
 
+def sources_section(dataset: Dataset) -> str:
+    """Where the figures come from, table by table and cell range by cell range where the data say."""
+    from .figures import figures_for, source_line
+    from .sources import sources_rows
+
+    rows = [[esc(t), esc(c), esc(s)] for t, c, s in sources_rows(dataset)]
+    figure_rows = [[esc(f.name), esc(source_line(dataset, f.tables))] for f in figures_for(dataset)]
+    return ("<section id=\"sources\"><h2>Sources</h2>\n<p>Where the figures come from, as the data give it.</p>\n"
+            + html_table(["Table", "Cells", "Source"], rows) + "\n<h3>Figure by figure</h3>\n"
+            + html_table(["Figure", "Source line"], figure_rows) + "\n</section>")
+
+
 def growth_rows(summary: pd.DataFrame) -> list[list[str]]:
     rows = []
     for r in summary.itertuples():
@@ -231,6 +244,9 @@ def outputs_map(dataset: Dataset) -> list[dict]:
         span = f"Tables {min(numbers)}-{max(numbers)}" if len(numbers) > 1 else f"Table {numbers[0]}"
         entries.append({"paper": span, "what": "Growth summary: CAGR, trend growth and 95 % CI, Kendall's tau",
                         "notebook": "01-overview", "inputs": [], "files": ["tables/growth.csv"]})
+    extra = [n for n in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number) if not dataset.spec(n).reference]
+    entries.append({"paper": "Tables the data add", "what": "Every table beyond the paper's five: figures, a chart per indicator, growth",
+                    "notebook": "10-more-tables", "inputs": [], "files": [f"tables/data_{n}.csv" for n in extra]})
     entries.append({"paper": "Tables and text", "what": "Reviewer audit: totals, text counts, claims, grades",
                     "notebook": "08-audit", "inputs": [], "files": ["audit/audit.csv", "audit/grades.csv", "audit/audit.md"]})
     for spec in figures_for(dataset):
@@ -265,15 +281,15 @@ def write_report(dataset: Dataset, root: Path, *, notebooks: list[Path]) -> list
     title = f"Replication report: policy communication in {dataset.province}"
     nav = ("<nav><ul><li><a href=\"#paper\">The paper</a></li><li><a href=\"#figures\">Key figures</a></li>"
            "<li><a href=\"#growth\">Growth summary</a></li><li><a href=\"#audit\">Audit findings</a></li>"
-           "<li><a href=\"#notebooks\">Notebooks</a></li><li><a href=\"#outputs\">What makes what</a></li></ul></nav>")
+           "<li><a href=\"#sources\">Sources</a></li><li><a href=\"#notebooks\">Notebooks</a></li><li><a href=\"#outputs\">What makes what</a></li></ul></nav>")
     body = "\n".join([
         f"<header><h1>{esc(title)}</h1></header>", nav,
         citation_section(dataset), figures_section(dataset, links), growth_section(dataset, links),
-        audit_section(dataset, links), notebooks_section(notebooks, links), outputs_map_section(dataset, links),
+        audit_section(dataset, links), sources_section(dataset), notebooks_section(notebooks, links), outputs_map_section(dataset, links),
         f"<footer>Written by <code>laocai-stats reproduce</code> (laocai-stats {esc(__version__)}) "
         f"from {esc(Path(dataset.source).name)}.</footer>",
     ])
     path = root / REPORT_DIR / "index.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page(title, body), encoding="utf-8")
+    path.write_text(page(title, body, province=dataset.province), encoding="utf-8")
     return [f"{REPORT_DIR}/index.html"]
