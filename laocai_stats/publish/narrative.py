@@ -105,8 +105,10 @@ def _agents_narrative(dataset) -> str:
     known = ratios.dropna(subset=["share_of_staff"])
     if len(known):
         top = known.loc[known["share_of_staff"].astype(float).idxmax()]
+        points_share = (f"{percent(top['share_of_points'])} of the collection points" if pd.notna(top["share_of_points"])
+                        else "its collection points not given")
         lines.append(f"- The largest system is **{top['label']}**, with {percent(top['share_of_staff'])} of the staff and "
-                     f"{percent(top['share_of_points'])} of the collection points.")
+                     f"{points_share}.")
     per_point = ratios.dropna(subset=["staff_per_point"])
     if len(per_point):
         most = per_point.loc[per_point["staff_per_point"].astype(float).idxmax()]

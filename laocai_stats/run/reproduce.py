@@ -187,12 +187,26 @@ def _run_notebook(source: str, target: str, parameters: dict, html_target: str |
     except (TimeoutError, RuntimeError) as exc:
         raise LaocaiError(f"notebook {Path(source).name} did not finish: {type(exc).__name__}: {exc}; "
                           f"set {SWITCH_HINT} to start kernels the usual way") from None
-    notebook = nbformat.read(target, as_version=4)
-    nbformat.write(clean(notebook), target)
+    notebook = hide_paths(clean(nbformat.read(target, as_version=4)), parameters)
+    nbformat.write(notebook, target)
     if html_target is not None:
         from ..publish.report import render_notebook
 
         render_notebook(Path(target), Path(html_target))
+
+
+def hide_paths(notebook, parameters: dict):
+    """The notebook with each path parameter shown as its file name only: no output holds a path of the user's machine."""
+    import json
+
+    import nbformat
+
+    text = nbformat.writes(notebook)
+    for value in parameters.values():
+        if isinstance(value, str) and Path(value).is_absolute():
+            for form in (json.dumps(value, ensure_ascii=False)[1:-1], value):
+                text = text.replace(form, Path(value).name)
+    return nbformat.reads(text, as_version=4)
 
 
 def _worker_context():

@@ -30,7 +30,15 @@ MAX_UNPACKED_BYTES = 100 * 2**20
 MAX_ROWS, MAX_COLUMNS = 5000, 300
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 RESERVED = {normal(INSTRUCTIONS_SHEET), normal(ABOUT_SHEET), normal(SOURCES_SHEET)}
-SAVE_AS = "open it in Excel or LibreOffice Calc and save it as 'Excel Workbook (*.xlsx)'"
+SAVE_AS = ("open it in Excel or LibreOffice Calc and save it as .xlsx (Excel: File > Save As, type 'Excel Workbook (*.xlsx)'; "
+           "LibreOffice Calc: File > Save As..., file type 'Excel 2007-365 (.xlsx)', then 'Use Excel 2007-365!')")
+# Other spreadsheet formats are refused with the steps that turn them into .xlsx: one reader, one set of checks.
+OTHER_FORMATS = {
+    ".ods": "a LibreOffice Calc spreadsheet (.ods)",
+    ".fods": "a LibreOffice Calc flat spreadsheet (.fods)",
+    ".xls": "an old Excel 97-2003 workbook (.xls)",
+    ".xlsb": "an Excel binary workbook (.xlsb)",
+}
 
 
 class WorkbookReader:
@@ -325,4 +333,14 @@ def _cause(exc: BaseException, kind: type) -> BaseException | None:
     return found
 
 
+def refuse_other_format(path: Path):
+    """A spreadsheet in a format this package does not read: say exactly how to save it as .xlsx."""
+    import shlex
+
+    what = OTHER_FORMATS[path.suffix.lower()]
+    raise DataError(Problem(str(path), f"this is {what}, which laocai-stats does not read; {SAVE_AS}, then use the new file: "
+                                       f"laocai-stats validate {shlex.quote(str(path.with_suffix('.xlsx')))}"))
+
+
 register_reader((".xlsx", ".xlsm"), WorkbookReader)
+register_reader(tuple(OTHER_FORMATS), refuse_other_format)

@@ -461,7 +461,8 @@ class _TableSheet:
                 continue  # a blank figure makes the sum unknown, so the total cannot be checked
             added = sum(p[0] for p in parts)
             if added != total["value"]:
-                self.warn(f"the total typed, {total['value']}, does not match the sum of its rows, {added}; "
+                parts_name = f"the years {keys[0]}-{keys[-1]}" if self.by_year else f"the {(self.spec.group_label or 'group').lower()} rows"
+                self.warn(f"the total typed in {where} is {total['value']}, {parts_name} sum to {added}; "
                           "it is kept as typed, never replaced", where)
 
     def check_below(self, end: int, cols: Columns) -> None:
