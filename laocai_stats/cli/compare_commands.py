@@ -1,6 +1,7 @@
 """The `compare` subcommand: several provinces' data sets side by side."""
 from __future__ import annotations
 
+import shlex
 import sys
 
 
@@ -40,7 +41,7 @@ def cmd_compare(args) -> int:
         print_frame(notes, "csv")
     if args.out:
         written = write_comparison(comparison, args.out)
-        print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
+        print(f"wrote {len(written)} files to {shlex.quote(str(args.out))}", file=sys.stderr)
     return 0
 
 

@@ -1,6 +1,7 @@
 """`tables`, `show`, `facts`, `validate` and `rehash`: reading and checking one data set."""
 from __future__ import annotations
 
+import shlex
 import sys
 
 from . import EXIT_BAD_INPUT, print_frame
@@ -47,9 +48,9 @@ def cmd_validate(args) -> int:
         print(f"{problem.severity}: {problem}")
     if errors:
         warnings = sum(p.severity == "warning" for p in problems)
-        print(f"{args.path}: {len(errors)} error(s), {warnings} warning(s); fix the errors above and validate again", file=sys.stderr)
+        print(f"{shlex.quote(str(args.path))}: {len(errors)} error(s), {warnings} warning(s); fix the errors above and validate again", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"{args.path}: valid ({sum(p.severity == 'warning' for p in problems)} warning(s))")
+    print(f"{shlex.quote(str(args.path))}: valid ({sum(p.severity == 'warning' for p in problems)} warning(s))")
     return 0
 
 

@@ -1,6 +1,7 @@
 """The `reproduce` subcommand."""
 from __future__ import annotations
 
+import shlex
 import sys
 
 
@@ -15,7 +16,7 @@ def cmd_reproduce(args) -> int:
     result = reproduce(args.out, data, province=args.province, jobs=args.jobs, progress=not args.quiet)
     for note in result.skipped:
         print(f"skipped {note}", file=sys.stderr)
-    print(f"wrote {len(result.written)} files to {result.out}")
+    print(f"wrote {len(result.written)} files to {shlex.quote(str(result.out))}")
     return 0
 
 

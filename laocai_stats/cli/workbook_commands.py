@@ -1,6 +1,8 @@
 """The `template` and `export` commands: workbooks for entering another province's figures."""
 from __future__ import annotations
 
+import shlex
+
 import re
 from pathlib import Path
 
@@ -26,7 +28,7 @@ def parse_years(text: str) -> list[int]:
 def _check_target(out: str, force: bool) -> Path:
     path = Path(out)
     if path.exists() and not force:
-        raise LaocaiError(f"{out} already exists; choose another name, or add --force to replace it")
+        raise LaocaiError(f"{shlex.quote(str(out))} already exists; choose another name, or add --force to replace it")
     return path
 
 
@@ -35,7 +37,7 @@ def cmd_template(args) -> int:
 
     years = parse_years(args.years) if args.years is not None else None
     path = write_workbook(None, _check_target(args.out, args.force), province=args.province, years=years)
-    print(f"wrote {path}: a blank workbook to fill in; then check it with `laocai-stats validate {path}`")
+    print(f"wrote {shlex.quote(str(path))}: a blank workbook to fill in in Excel or LibreOffice Calc; then check it with `laocai-stats validate {shlex.quote(str(path))}`")
     return 0
 
 
@@ -45,7 +47,7 @@ def cmd_export(args) -> int:
 
     dataset = open_dataset(args.data)
     path = write_workbook(dataset, _check_target(args.out, args.force))
-    print(f"wrote {path}: the {dataset.province} data in the workbook layout")
+    print(f"wrote {shlex.quote(str(path))}: the {dataset.province} data in the workbook layout")
     return 0
 
 

@@ -122,7 +122,7 @@ def _decimal_point_hint(value: float) -> str:
     # 1.263 typed in a Vietnamese habit but stored by an English-locale Excel as one point two six three.
     thousands = value * 1000
     if 0 < value < 1000 and abs(thousands - round(thousands)) < 1e-6 and round(thousands) % 10:
-        return f"; if you meant {round(thousands)}, retype it without the '.' (Excel took it for a decimal point)"
+        return f"; if you meant {round(thousands)}, retype it without the '.' (Excel or LibreOffice Calc took it for a decimal point)"
     return ""
 
 

@@ -253,7 +253,7 @@ class _TableSheet:
         guarded = [1] + cols.data
         for min_row, min_col, max_row, max_col, coord in self.grid.merged:
             if max_row >= header and min_row <= end and any(min_col <= c <= max_col for c in guarded):
-                self.problem("merged cells; expected one value per cell: unmerge them (Excel: Home > Merge & Center) "
+                self.problem("merged cells; expected one value per cell: unmerge them (Excel: Home > Merge & Center; LibreOffice Calc: Format > Merge and Unmerge Cells > Split Cells) "
                              "and type each figure in its own cell", coord)
 
     def check_blank_columns(self, header: int, end: int, cols: Columns) -> None:

@@ -284,7 +284,7 @@ def _instructions(ws, content: _Content, styles) -> None:
         ("", None),
         ("1. Each table of the paper has its own sheet ('Table 1 agents' ... ). Indicators are rows; years are columns. "
          "Type each figure in its cell, in the unit shown in the Unit column (or the column heading of Table 1).", None),
-        ("2. Type whole numbers: no decimals, no negative numbers, no thousands separators (Excel adds them on display). "
+        ("2. Type whole numbers: no decimals, no negative numbers, no thousands separators (Excel and LibreOffice Calc add them on display). "
          "A cell that breaks this rule is refused by Excel's data validation, and by `laocai-stats validate`.", None),
         ("3. Unknown figure: leave the cell blank. A blank is read as 'unknown', never as zero; type 0 only for a count that really was zero.", None),
         ("4. Flows and levels: a flow is counted during each year (e.g. conferences held), so years may be added up; "
