@@ -9,22 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..data.dataset import Dataset
+from ..data.sources import NOT_STATED, table_origins
 from ..text import escape_markdown
 
 PAPER_SHORT = "Le & Bui (2024)"
-NOT_STATED = "not stated"  # what the workbook reader records for a table without a Source line
-
-
-def table_origins(dataset: Dataset, table: str) -> list[str]:
-    """The sources the data give for one table: its Source line, then its rows of the Sources sheet."""
-    spec = dataset.spec(table)
-    found = [spec.source] if spec.source and spec.source != NOT_STATED else []
-    sheet = " ".join(str(spec.path).split()).casefold()
-    for entry in dataset.metadata.get("sources") or []:
-        if entry.get("source") and " ".join(str(entry.get("sheet") or "").split()).casefold() == sheet:
-            where = f" (cells {entry['cells']})" if entry.get("cells") else ""
-            found.append(f"{entry['source']}{where}")
-    return list(dict.fromkeys(found))
 
 
 def is_paper_data(dataset: Dataset) -> bool:

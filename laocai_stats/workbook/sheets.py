@@ -5,6 +5,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
+from ..data.sources import NOT_STATED
 from ..data.specs import GroupSpec, IndicatorSpec, TableSpec
 from ..errors import Problem
 from .cells import (
@@ -40,7 +41,6 @@ NUMBER_HEADERS = {"no.", "no", "s. no", "s.no", "stt", "#"}
 YEAR_LABEL_HEADERS = {"indicator", "indicators", "targets"}
 # A row starting like this ends the table: notes typed straight under it, with no blank row between.
 NOTE_START = re.compile(r"^\s*(notes?|sources?|ghi chú|nguồn)\s*:", re.IGNORECASE)
-NOT_STATED = "not stated"
 JUMP = 10
 
 
