@@ -130,7 +130,10 @@ class PackageReader:
     @property
     def metadata(self) -> dict:
         d = self.descriptor
-        return {"name": d["name"], "province": d.get("province"), "citation": d.get("citation"), "title": d.get("title")}
+        meta = {"name": d["name"], "province": d.get("province"), "citation": d.get("citation"), "title": d.get("title")}
+        if d.get("sheet_sources"):  # a package exported from a workbook keeps its Sources sheet
+            meta["sources"] = [dict(e) for e in d["sheet_sources"]]
+        return meta
 
     def read_table(self, name: str) -> TableData:
         spec = self.specs[name]
