@@ -20,6 +20,7 @@ VALUES = {
     "flyers": [5000, 5200, 6000, 6100, 6500], "agent_signs": [20, 25, 30, 30, 35], "articles": [50, 60, 70, 80, 90],
     "visits": [10000, 12000, 15000, 17000, 20000], "press_items": [30, 35, 40, 45, 50],
 }
+FANPAGE = "Ha Giang Social Security fanpage statistics, exported 2021-01-05"
 ADDED = ("Facebook posts", "posts", "flow", "indirect", [12, 30, 55, 80, 120])
 TABLE6_SHEET = "Table 6 social media"
 TABLE6_CAPTION = "Table 6: Communication on social networks"
@@ -47,6 +48,8 @@ def own_workbook(path: Path, *, province: str = PROVINCE_NFD, change=None) -> Pa
             new.cell(row=row, column=column).value = None
     for offset, spec in enumerate(TABLE6_ROWS):
         write_row(new, 5 + offset, spec)
+    sources = wb["Sources"]
+    sources["A5"], sources["B5"], sources["C5"] = "Table 3 publications", "D8:H8", FANPAGE
     if change is not None:
         change(wb)
     wb.save(path)

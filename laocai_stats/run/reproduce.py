@@ -204,7 +204,8 @@ def hide_paths(notebook, parameters: dict):
     text = nbformat.writes(notebook)
     for value in parameters.values():
         if isinstance(value, str) and Path(value).is_absolute():
-            for form in (json.dumps(value, ensure_ascii=False)[1:-1], value):
+            escaped = value.encode("unicode_escape").decode("ascii")  # papermill writes non-ASCII text this way
+            for form in dict.fromkeys((value, escaped, json.dumps(value, ensure_ascii=False)[1:-1], json.dumps(escaped)[1:-1])):
                 text = text.replace(form, Path(value).name)
     return nbformat.reads(text, as_version=4)
 

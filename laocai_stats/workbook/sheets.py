@@ -212,7 +212,7 @@ class _TableSheet:
         if self.by_year:
             if not cols.years:
                 self.problem("expected at least one year in the header row, such as 2019, one year per column",
-                             coordinate(header, max(cols.label, cols.unit or 0, cols.kind or 0, cols.channel or 0) + 1))
+                             coordinate(header, max(cols.label, cols.unit or 0) + 1))
                 return None
             ordered = sorted(cols.years.values())
             for before, after in zip(ordered, ordered[1:]):
