@@ -302,7 +302,13 @@ def _instructions(ws, content: _Content, styles) -> None:
         (f"10. Sources: write where each table's figures come from after '{SOURCE_PREFIX}' in row {SOURCE_ROW} of its sheet, "
          f"and, figure by figure if they differ, on the '{SOURCES_SHEET}' sheet (sheet, cells such as E5:I5, document, page, date).", None),
         (f"11. Type the province's name on the '{ABOUT_SHEET}' sheet. Notes may go below a table, after a blank row.", None),
-        ("12. Check the file: `laocai-stats validate FILE.xlsx` lists every problem, one line each with its sheet and cell. "
+        (f"12. Another indicator (posts on Facebook or Zalo, SMS campaigns, door-to-door visits, ...): type a row right below the "
+         f"table's rows with {ID_HEADER} blank, its label, its unit, its {KIND_HEADER} ({' or '.join(KINDS)}) and its {CHANNEL_HEADER} "
+         f"({' or '.join(CHANNELS)} communication, as section 2.4 of the paper defines them; blank for neither). `validate` shows the id "
+         "it gets. A row of the paper the province does not report may be deleted: it is then 'not reported', not 'unknown'.", None),
+        ("13. Another table: copy a yearly table's sheet (right-click the tab > Move or Copy... > Create a copy), name it "
+         "'Table 6 short name' (the next number), write 'Table 6: what it counts' in cell A1, clear column A and type its own rows.", None),
+        ("14. Check the file: `laocai-stats validate FILE.xlsx` lists every problem, one line each with its sheet and cell. "
          "Then use it anywhere the data are asked for, e.g. `laocai-stats show website --data FILE.xlsx`.", None),
         ("", None),
     ]
