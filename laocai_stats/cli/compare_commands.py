@@ -10,9 +10,14 @@ def cmd_compare(args) -> int:
     from ..stats.compare import compare
     from ..text import percent
     from ..data.dataset import open_dataset
+    from ..errors import DataError
     from . import print_frame, print_warnings
 
     datasets = [open_dataset(path) for path in args.data_sets]
+    for dataset in datasets:  # errors first: a refused input gets its one line, and nothing else is said
+        errors = [p for p in dataset.problems() if p.severity == "error"]
+        if errors:
+            raise DataError(errors)
     for dataset in datasets:
         print_warnings(dataset)
     comparison = compare(datasets)
