@@ -89,7 +89,7 @@ def test_added_and_deleted_indicators_in_the_frames(own):
 
 # --- reproduce --------------------------------------------------------------------------------------
 
-def test_new_series_wherever_series_belong(own_run):
+def test_new_series_wherever_series_belong(own_run, own):
     out, _ = own_run
     growth = {r["indicator"]: r for r in rows(out, "growth")}
     for name in ("facebook_posts", "zalo_messages_sent", "zalo_groups_run"):
@@ -106,6 +106,9 @@ def test_new_series_wherever_series_belong(own_run):
     workbook = openpyxl.load_workbook(out / "tables" / "tables.xlsx", read_only=True)
     assert "data_social_media" in workbook.sheetnames
     assert workbook.properties.title == f"Derived tables, {PROVINCE_NFC}"
+    contents = list(workbook["Contents"].iter_rows(values_only=True))
+    assert ("Province", PROVINCE_NFC) in [r[:2] for r in contents]
+    assert ("Source", "Table 3: " + open_dataset(own).spec("publications").caption, "D8:H8", FANPAGE) in [r[:4] for r in contents]
 
 
 def test_every_derived_table_names_its_province_in_nfc(own_run):

@@ -44,7 +44,7 @@ def cell_value(value):
     return safe_text(value if isinstance(value, str) else str(value))
 
 
-def build_tables_workbook(tables: dict[str, pd.DataFrame], title: str | None = None):
+def build_tables_workbook(tables: dict[str, pd.DataFrame], title: str | None = None, about=()):
     """A workbook with a contents sheet, then one sheet per table: a bold header row, then the rows as in the CSV."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -59,6 +59,10 @@ def build_tables_workbook(tables: dict[str, pd.DataFrame], title: str | None = N
         contents.append([names[stem], f"{stem}.csv", len(frame), len(frame.columns)])
     for cell in contents[1]:
         cell.font = bold
+    if about:  # whose data and where they come from, below the list of sheets
+        contents.append([])
+        for row in about:
+            contents.append([cell_value(v) for v in row])
     contents.column_dimensions["A"].width = 32
     contents.column_dimensions["B"].width = 36
     for stem, frame in tables.items():
@@ -74,10 +78,10 @@ def build_tables_workbook(tables: dict[str, pd.DataFrame], title: str | None = N
     return wb
 
 
-def write_tables_workbook(tables: dict[str, pd.DataFrame], path: Path, *, title: str | None = None) -> Path:
+def write_tables_workbook(tables: dict[str, pd.DataFrame], path: Path, *, title: str | None = None, about=()) -> Path:
     """Write the workbook atomically; the same tables always give the same bytes."""
     path = Path(path)
     if not path.parent.is_dir():
         raise LaocaiError(f"{path}: the folder {path.parent} does not exist")
-    save_deterministic(build_tables_workbook(tables, title), path)
+    save_deterministic(build_tables_workbook(tables, title, about), path)
     return path

@@ -117,7 +117,10 @@ def write_tables(dataset: Dataset, folder: Path) -> list[str]:
     for stem, frame in tables.items():
         write_csv(frame, folder / f"{stem}.csv")
         written.append(f"tables/{stem}.csv")
-    write_tables_workbook(tables, folder / TABLES_WORKBOOK, title=f"Derived tables, {dataset.province}")
+    from ..publish.sources import sources_rows
+
+    about = [("Province", dataset.province)] + [("Source", table, cells, source) for table, cells, source in sources_rows(dataset)]
+    write_tables_workbook(tables, folder / TABLES_WORKBOOK, title=f"Derived tables, {dataset.province}", about=about)
     written.append(f"tables/{TABLES_WORKBOOK}")
     return written
 
