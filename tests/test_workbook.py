@@ -101,7 +101,7 @@ BAD_VALUES = {
         "a count cannot have a fraction"),
     "Vietnamese thousands typed as a decimal number": (set_cells(PUBLICATIONS, G5=1.263),
         "sheet 'Table 3 publications', cell G5: expected a whole number, found 1.263; if you meant 1263, retype it without "
-        "the '.' (Excel took it for a decimal point)"),
+        "the '.' (Excel or LibreOffice Calc took it for a decimal point)"),
     "formula without a saved value": (set_cells(WEBSITE, D5="=180+2"),
         "sheet 'Table 4 website', cell D5: holds the formula =180+2 but no value was saved with it; open the file in Excel or "
         "LibreOffice Calc and save it again (that stores the value), or type the number instead"),
@@ -140,7 +140,7 @@ BAD_VALUES = {
         "sheet 'Table 1 agents', cell C7: expected the name of the agent system in this row"),
     "merged cells": (lambda wb: wb[WEBSITE].merge_cells("D5:E5"),
         "sheet 'Table 4 website', cell D5:E5: merged cells; expected one value per cell: unmerge them "
-        "(Excel: Home > Merge & Center) and type each figure in its own cell"),
+        "(Excel: Home > Merge & Center; LibreOffice Calc: Format > Merge and Unmerge Cells > Split Cells) and type each figure in its own cell"),
     "missing sheet": (lambda wb: wb.remove(wb[PRESS]),
         "sheet 'Table 5 press': no such sheet; expected one for Table 5 (Results of coordination with press and media "
         "agencies): copy it from a fresh `laocai-stats template`"),
