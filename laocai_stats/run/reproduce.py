@@ -314,7 +314,10 @@ def reproduce(out, data=None, *, province: str | None = None, jobs: int | None =
             runs = None
             try:
                 if notebooks:  # started first: the kernels run while this process writes the tables and figures
-                    runs = NotebookRuns(notebook_parameters(data, dataset, province), staging / "notebooks",
+                    parameters = notebook_parameters(data, dataset, province)
+                    if "data" in parameters:  # read once here, as the kernels will name it: forked kernels reuse it
+                        open_dataset(parameters["data"]).problems()
+                    runs = NotebookRuns(parameters, staging / "notebooks",
                                         jobs=jobs or os.cpu_count() or 1, html_folder=staging / REPORT_DIR / NOTEBOOK_HTML_DIR)
                 result.written += write_tables(dataset, staging / "tables")
                 bar.step("tables")

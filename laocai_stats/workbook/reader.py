@@ -342,5 +342,27 @@ def refuse_other_format(path: Path):
                                        f"laocai-stats validate {shlex.quote(str(path.with_suffix('.xlsx')))}"))
 
 
-register_reader((".xlsx", ".xlsm"), WorkbookReader)
+# Workbooks already read in this process, by path as given, resolved path, modification time and size: `reproduce`
+# reads the workbook once before its notebook workers fork, and every notebook's kernel, forked from them, finds
+# it here instead of reading it again. A changed file has another time or size, so it is read afresh.
+_OPENED: dict[tuple, WorkbookReader] = {}
+MAX_OPENED = 8
+
+
+def open_workbook(path: Path) -> WorkbookReader:
+    """A WorkbookReader for `path`, reusing one this process already made for the same unchanged file."""
+    try:
+        stat = Path(path).stat()
+        key = (str(path), str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return WorkbookReader(path)  # let the reader say what is wrong with the file
+    if key not in _OPENED:
+        reader = WorkbookReader(path)
+        if len(_OPENED) >= MAX_OPENED:
+            _OPENED.pop(next(iter(_OPENED)))
+        _OPENED[key] = reader
+    return _OPENED[key]
+
+
+register_reader((".xlsx", ".xlsm"), open_workbook)
 register_reader(tuple(OTHER_FORMATS), refuse_other_format)
