@@ -4,6 +4,8 @@ from __future__ import annotations
 import shlex
 import sys
 
+from . import verbosity_options
+
 
 def cmd_compare(args) -> int:
     from ..publish.comparison import write_comparison
@@ -11,23 +13,29 @@ def cmd_compare(args) -> int:
     from ..text import percent
     from ..data.dataset import open_dataset
     from ..errors import DataError
-    from . import print_frame, print_warnings
+    from . import frame_records, print_frame, print_json, print_warnings
 
     datasets = [open_dataset(path) for path in args.data_sets]
     for dataset in datasets:  # errors first: a refused input gets its one line, and nothing else is said
         errors = [p for p in dataset.problems() if p.severity == "error"]
         if errors:
             raise DataError(errors)
-    for dataset in datasets:
-        print_warnings(dataset)
+    if not args.quiet:
+        for dataset in datasets:
+            print_warnings(dataset)
     comparison = compare(datasets)
     ranking = comparison.ranking.copy()
     notes = comparison.notes
-    if args.format != "csv":
-        # Rates as percentages for reading; the CSV keeps the fractions for computing.
+    if args.format in ("text", "markdown"):
+        # Rates as percentages for reading; CSV and JSON keep the fractions for computing.
         for column in ("cagr", "trend_growth", "trend_growth_low", "trend_growth_high"):
             ranking[column] = ranking[column].astype(object).map(percent)
-    if args.format == "text":
+    if args.quiet:
+        pass
+    elif args.format == "json":
+        print_json({"provinces": frame_records(comparison.provinces), "ranking": frame_records(ranking),
+                    "notes": frame_records(notes)})
+    elif args.format == "text":
         ranking = ranking[["table", "indicator", "rank", "of", "province", "cagr", "from_year", "to_year"]]
         print("Ranking by CAGR over the years the provinces share (ties share a rank; n/a is not ranked):")
         print_frame(ranking, "text")
@@ -46,6 +54,9 @@ def cmd_compare(args) -> int:
         print_frame(notes, "csv")
     if args.out:
         written = write_comparison(comparison, args.out)
+        if args.verbose:
+            for name in written:
+                print(f"wrote {args.out}/{name}", file=sys.stderr)
         print(f"wrote {len(written)} files to {shlex.quote(str(args.out))}", file=sys.stderr)
     return 0
 
@@ -57,4 +68,5 @@ def register(sub, *, data_option, format_option) -> None:
     p.add_argument("--out", default=None, metavar="DIR",
                    help="also write the CSVs and figures into DIR (replaced only when the run succeeds)")
     format_option(p)
+    verbosity_options(p)
     p.set_defaults(func=cmd_compare)

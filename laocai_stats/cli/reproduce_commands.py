@@ -4,6 +4,8 @@ from __future__ import annotations
 import shlex
 import sys
 
+from . import verbosity_options
+
 
 def cmd_reproduce(args) -> int:
     from ..data.dataset import open_dataset
@@ -11,11 +13,14 @@ def cmd_reproduce(args) -> int:
     from . import print_warnings
 
     data = open_dataset(args.data, province=args.province) if args.data is not None else None
-    if data is not None:
+    if data is not None and not args.quiet:
         print_warnings(data)
     result = reproduce(args.out, data, province=args.province, jobs=args.jobs, progress=not args.quiet)
     for note in result.skipped:
         print(f"skipped {note}", file=sys.stderr)
+    if args.verbose:
+        for name in result.written:
+            print(f"wrote {result.out / name}")
     print(f"wrote {len(result.written)} files to {shlex.quote(str(result.out))}")
     return 0
 
@@ -26,5 +31,5 @@ def register(sub, *, data_option, format_option) -> None:
     p.add_argument("--out", default="outputs", metavar="DIR", help="output folder (default: outputs); replaced only when the run succeeds")
     p.add_argument("--province", default=None, help="province name for titles and prose (default: the data's own)")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="notebooks run at once (default: one per core)")
-    p.add_argument("--quiet", action="store_true", help="no progress output")
+    verbosity_options(p)  # -q: no progress; -v: also every file written
     p.set_defaults(func=cmd_reproduce)

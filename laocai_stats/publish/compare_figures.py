@@ -107,5 +107,5 @@ def show_growth_figures(comparison, *, period: str = "shared") -> None:
             display(Markdown(f"*No growth figure for {table}: no province has a value in it.*"))
             continue
         fig = growth_figure(comparison, table, period=period)
-        display(fig)
+        display(fig, metadata={"image/png": {"alt": f"Growth by province: {table}, {PERIODS[period]}"}})
         plt.close(fig)

@@ -371,7 +371,8 @@ def show(name: str, dataset: Dataset) -> None:
                          f"({figure_spec(name, dataset).caption}); blank cells are missing, not zero.*"))
         return
     fig = draw(name, dataset)
-    display(fig)
+    # The registry's caption becomes the image's alt text in every rendering of the notebook (nbconvert reads it).
+    display(fig, metadata={"image/png": {"alt": figure_spec(name).caption}})
     plt.close(fig)
 
 

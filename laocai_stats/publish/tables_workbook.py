@@ -44,27 +44,42 @@ def cell_value(value):
     return safe_text(value if isinstance(value, str) else str(value))
 
 
-def build_tables_workbook(tables: dict[str, pd.DataFrame], title: str | None = None, about=()):
-    """A workbook with a contents sheet, then one sheet per table: a bold header row, then the rows as in the CSV."""
+def build_tables_workbook(tables: dict[str, pd.DataFrame], *, descriptions: dict[str, str] | None = None,
+                          number_formats: dict[str, dict[str, str]] | None = None, note: str | None = None,
+                          title: str | None = None, about=()):
+    """A Contents sheet (each sheet, what it holds, its CSV), then one sheet per table: a bold header row, then the
+    rows as in the CSV, with `number_formats[stem][column]` (e.g. '#,##0', '0.0 %') on that column's cells.
+    `note` (what made the workbook, from which data) goes below the Contents table, then the `about` rows (the
+    province, the data's sources); `title` is the file's title property.
+
+    Formats change how a number is shown, never the value stored: a rate stays the fraction 0.295 in the cell.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     bold = Font(bold=True)
     names = sheet_names(tables)
+    descriptions = descriptions or {}
+    number_formats = number_formats or {}
     wb = Workbook()
     contents = wb.active
     contents.title = CONTENTS_SHEET
-    contents.append(["Sheet", "CSV file", "Rows", "Columns"])
+    contents.append(["Sheet", "What it holds", "CSV file", "Rows", "Columns"])
     for stem, frame in tables.items():
-        contents.append([names[stem], f"{stem}.csv", len(frame), len(frame.columns)])
+        contents.append([names[stem], cell_value(descriptions.get(stem, "")), f"{stem}.csv", len(frame), len(frame.columns)])
     for cell in contents[1]:
         cell.font = bold
-    if about:  # whose data and where they come from, below the list of sheets
+    if note:
+        contents.append([])
+        contents.append([cell_value(note)])
+    if about:  # whose data and where they come from
         contents.append([])
         for row in about:
             contents.append([cell_value(v) for v in row])
-    contents.column_dimensions["A"].width = 32
-    contents.column_dimensions["B"].width = 36
+    for letter, width in zip("ABCDE", (32, 90, 36, 8, 8)):
+        contents.column_dimensions[letter].width = width
+    contents.freeze_panes = "A2"
     for stem, frame in tables.items():
         ws = wb.create_sheet(names[stem])
         ws.append([cell_value(str(c)) for c in frame.columns])
@@ -72,16 +87,22 @@ def build_tables_workbook(tables: dict[str, pd.DataFrame], title: str | None = N
             cell.font = bold
         for row in frame.itertuples(index=False, name=None):
             ws.append([cell_value(v) for v in row])
+        for position, column in enumerate(frame.columns, start=1):
+            fmt = number_formats.get(stem, {}).get(str(column))
+            if fmt:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=position, max_col=position):
+                    cell.number_format = fmt
+                ws.column_dimensions[get_column_letter(position)].width = 14
         ws.freeze_panes = "A2"
     if title:
         wb.properties.title = title
     return wb
 
 
-def write_tables_workbook(tables: dict[str, pd.DataFrame], path: Path, *, title: str | None = None, about=()) -> Path:
-    """Write the workbook atomically; the same tables always give the same bytes."""
+def write_tables_workbook(tables: dict[str, pd.DataFrame], path: Path, **layout) -> Path:
+    """Write the workbook atomically (`layout`: see build_tables_workbook); the same tables give the same bytes."""
     path = Path(path)
     if not path.parent.is_dir():
         raise LaocaiError(f"{path}: the folder {path.parent} does not exist")
-    save_deterministic(build_tables_workbook(tables, title, about), path)
+    save_deterministic(build_tables_workbook(tables, **layout), path)
     return path

@@ -1,6 +1,7 @@
 """Provinces side by side: levels, growth, index, ratios and a ranking over the years they share, with notes."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,15 @@ def _not_reported_notes(notes: pd.DataFrame, datasets: list[Dataset]) -> pd.Data
             out.at[n, "note"] = (f"{r['indicator']} is not reported by {r['province']} (the paper's row was deleted from its data; "
                                  "not the same as a figure left blank): left out of its comparison")
     return out
+
+
+def as_sources(value) -> list:
+    """One source (a path or a Dataset) or many, as a list: papermill's `-p others b.xlsx` passes one string."""
+    if value is None:
+        return []
+    if isinstance(value, (str, os.PathLike, Dataset)):
+        return [value]
+    return list(value)
 
 
 def open_datasets(sources, *, check: bool = True) -> tuple[list[Dataset], list[str]]:
@@ -295,9 +305,12 @@ def comparison_notes(provinces: pd.DataFrame, shared: pd.DataFrame, ranking: pd.
 # ---------------------------------------------------------------------------------------------
 # The whole comparison.
 
-def compare(sources, *, check: bool = True) -> Comparison:
-    """Compare several provinces' data sets (folders, workbooks or Datasets): every frame the CLI and notebook show."""
-    datasets, name_notes = open_datasets(sources, check=check)
+def compare(sources, others=(), *, check: bool = True) -> Comparison:
+    """Compare several provinces' data sets (folders, workbooks or Datasets): every frame the CLI and notebook show.
+
+    `sources` and `others` are each one source or a list of them; the comparison takes them in that order.
+    """
+    datasets, name_notes = open_datasets(as_sources(sources) + as_sources(others), check=check)
     yearly = {d.province: yearly_frame(d) for d in datasets}
     stacked = stack(yearly)
     provinces = pd.DataFrame([{
