@@ -372,7 +372,7 @@ def show(name: str, dataset: Dataset) -> None:
         return
     fig = draw(name, dataset)
     # The registry's caption becomes the image's alt text in every rendering of the notebook (nbconvert reads it).
-    display(fig, metadata={"image/png": {"alt": figure_spec(name).caption}})
+    display(fig, metadata={"image/png": {"alt": figure_spec(name, dataset).caption}})
     plt.close(fig)
 
 

@@ -128,7 +128,7 @@ def write_tables(dataset: Dataset, folder: Path) -> list[str]:
     written.append(f"tables/{TABLES_DESCRIPTOR}")
     from ..publish.sources import sources_rows
 
-    about = [("Province", dataset.province)] + [("Source", table, cells, source) for table, cells, source in sources_rows(dataset)]
+    about = [("Province", dataset.province)] + [("Source", f"{table}, cells {cells}: {source}") for table, cells, source in sources_rows(dataset)]
     write_tables_workbook(tables, folder / TABLES_WORKBOOK, **workbook_layout(tables, dataset, __version__),
                           title=f"Derived tables, {dataset.province}", about=about)
     written.append(f"tables/{TABLES_WORKBOOK}")
