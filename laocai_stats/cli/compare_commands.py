@@ -15,6 +15,10 @@ def cmd_compare(args) -> int:
     from ..errors import DataError
     from . import frame_records, print_frame, print_json, print_warnings
 
+    if args.out:  # refused before any work: an --out that would delete an input or a folder it did not make
+        from ..publish.outputs import check_output_folder
+
+        check_output_folder(args.out, args.data_sets)
     datasets = [open_dataset(path) for path in args.data_sets]
     for dataset in datasets:  # errors first: a refused input gets its one line, and nothing else is said
         errors = [p for p in dataset.problems() if p.severity == "error"]
@@ -53,7 +57,7 @@ def cmd_compare(args) -> int:
         print()
         print_frame(notes, "csv")
     if args.out:
-        written = write_comparison(comparison, args.out)
+        written = write_comparison(comparison, args.out, inputs=args.data_sets)
         if args.verbose:
             for name in written:
                 print(f"wrote {args.out}/{name}", file=sys.stderr)

@@ -10,6 +10,7 @@ import pandas as pd
 from ..errors import DataError, LaocaiError, Problem
 from ..text import nfc
 from .frames import TableData
+from .limits import check_province
 from .package import PackageReader, default_data_dir
 from .specs import TableSpec
 
@@ -91,8 +92,10 @@ def as_dataset(obj) -> Dataset:
 def open_dataset(data=None, *, province: str | None = None) -> Dataset:
     """Resolve `data`: None (the shipped Lao Cai data), a Dataset, a package folder or descriptor, or a workbook.
 
-    `province` renames the data set's province in titles and prose (the data are unchanged).
+    `province` renames the data set's province in titles and prose (the data are unchanged); it must be text
+    of at most 200 characters.
     """
+    province = check_province(province)
     if isinstance(data, Dataset):
         province = nfc(province)
         if province and province != data.province:

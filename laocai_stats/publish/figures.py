@@ -28,6 +28,7 @@ from ..data.dataset import Dataset, as_dataset
 from ..errors import LaocaiError
 from ..stats.growth import index as index_series
 from ..stats.ratios import RATIOS, ratios_as_series, yearly_ratios
+from ..text import escape_markdown, shorten
 from .sources import PAPER_SHORT, credit
 
 INDEX_LABEL = "Index, first year with a value = 100"
@@ -200,7 +201,7 @@ def _agents(dataset: Dataset) -> Figure:
     fig, ax = plt.subplots(figsize=(8.0, 4.8))
     plot_groups(dataset.table("agents").rows, labels=_titles(dataset, "agents"),
                 group_labels={g.name: g.label for g in spec.groups}, ax=ax,
-                title=f"Agent staff and collection points by agent system, {dataset.province}")
+                title=f"Agent staff and collection points by agent system, {shorten(dataset.province)}")
     add_source(ax, source_line(dataset, ["agents"]))
     return fig
 
@@ -255,7 +256,7 @@ def _channel_index(dataset: Dataset) -> Figure:
         plot_series(part, labels=labels, index=True, log=True, ax=ax, title=f"{channel.capitalize()} communication")
         ax.title.set_fontsize(10)
     add_source(axes[0][0], source_line(dataset, list(dict.fromkeys(frame["table"]))))
-    fig.suptitle(f"Direct against indirect channels, {dataset.province}", fontweight="bold")
+    fig.suptitle(f"Direct against indirect channels, {shorten(dataset.province)}", fontweight="bold")
     return fig
 
 
@@ -264,41 +265,41 @@ FLOW_TABLES = ("conferences", "publications", "website", "press")
 FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("overview_growth", "01-overview", FLOW_TABLES,
                "Growth per year of every flow indicator: CAGR and log-linear trend with 95 % interval",
-               lambda d: _growth(d, yearly_tables(d), f"How fast each channel grew, {d.province}")),
+               lambda d: _growth(d, yearly_tables(d), f"How fast each channel grew, {shorten(d.province)}")),
     FigureSpec("agents_by_system", "02-agents", ("agents",),
                "Agent staff and collection points by agent system (Table 1)", _agents),
     FigureSpec("conferences_counts", "03-conferences", ("conferences",),
                "Conferences per year by kind (Table 2)",
                lambda d: _single(d, "conferences", ["training_conferences", "post_office_conferences", "health_insurance_conferences"],
-                                 f"Conferences held per year, {d.province}"),
+                                 f"Conferences held per year, {shorten(d.province)}"),
                lambda d: _has_values(d, "conferences", ["training_conferences", "post_office_conferences", "health_insurance_conferences"])),
     FigureSpec("conferences_attendees", "03-conferences", ("conferences",),
                "Attendees per year by kind of conference (Table 2)",
                lambda d: _single(d, "conferences", ["training_attendees", "post_office_attendees", "health_insurance_attendees"],
-                                 f"Conference attendees per year, {d.province}"),
+                                 f"Conference attendees per year, {shorten(d.province)}"),
                lambda d: _has_values(d, "conferences", ["training_attendees", "post_office_attendees", "health_insurance_attendees"])),
     FigureSpec("conferences_attendees_per_conference", "03-conferences", ("conferences",),
                "Attendees per conference (Table 2)",
                lambda d: _ratio_figure(d, [r.name for r in RATIOS if r.table == "conferences"],
-                                       f"Attendees per conference, {d.province}"),
+                                       f"Attendees per conference, {shorten(d.province)}"),
                lambda d: _ratios_have_values(d, [r.name for r in RATIOS if r.table == "conferences"])),
     FigureSpec("conferences_coordinating_units", "03-conferences", ("conferences",),
                "Coordinating units each year (Table 2)",
-               lambda d: _single(d, "conferences", ["coordinating_units"], f"Coordinating units, {d.province}"),
+               lambda d: _single(d, "conferences", ["coordinating_units"], f"Coordinating units, {shorten(d.province)}"),
                lambda d: _has_values(d, "conferences", ["coordinating_units"])),
     FigureSpec("publications_by_kind", "04-publications", ("publications",),
                "Posters, flyers and collection agent signs per year (Table 3)",
-               lambda d: _panels(d, "publications", f"Visual propaganda and publications, {d.province}")),
+               lambda d: _panels(d, "publications", f"Visual propaganda and publications, {shorten(d.province)}")),
     FigureSpec("website_articles_visits", "05-website", ("website",),
                "Website articles and visits per year (Table 4)",
-               lambda d: _panels(d, "website", f"The provincial website, {d.province}")),
+               lambda d: _panels(d, "website", f"The provincial website, {shorten(d.province)}")),
     FigureSpec("website_visits_per_article", "05-website", ("website",),
                "Website visits per article (Table 4)",
-               lambda d: _ratio_figure(d, ["visits_per_article"], f"Website visits per article, {d.province}"),
+               lambda d: _ratio_figure(d, ["visits_per_article"], f"Website visits per article, {shorten(d.province)}"),
                lambda d: _ratios_have_values(d, ["visits_per_article"])),
     FigureSpec("press_items_broadcasts", "06-press", ("press",),
                "Press, radio-TV items and loudspeaker broadcasts per year (Table 5)",
-               lambda d: _panels(d, "press", f"Press, radio-TV and loudspeakers, {d.province}")),
+               lambda d: _panels(d, "press", f"Press, radio-TV and loudspeakers, {shorten(d.province)}")),
     FigureSpec("channels_index", "07-channels", FLOW_TABLES,
                "Direct and indirect channels as an index, first year = 100 (Tables 2-5)", _channel_index,
                lambda d: _channel_flows_have_values(d)),
@@ -367,7 +368,7 @@ def show(name: str, dataset: Dataset) -> None:
 
     dataset = as_dataset(dataset)
     if not figure_available(name, dataset):
-        display(Markdown(f"*No figure '{name}': {dataset.province}'s data have no values to draw it from "
+        display(Markdown(f"*No figure '{name}': {escape_markdown(dataset.province)}'s data have no values to draw it from "
                          f"({figure_spec(name, dataset).caption}); blank cells are missing, not zero.*"))
         return
     fig = draw(name, dataset)

@@ -7,7 +7,7 @@ from ..data.dataset import Dataset, as_dataset
 from ..stats.channels import channel_comparison, channel_growth, last_year_change
 from ..stats.ratios import RATIOS, agent_ratios, yearly_ratios
 from ..stats.summary import growth_summary
-from ..text import number, percent
+from ..text import escape_markdown, number, percent
 
 ALPHA = 0.05
 
@@ -31,7 +31,9 @@ def _trend_words(row) -> str:
 
 
 def indicator_sentence(row, title: str) -> str:
-    """One bullet for one yearly indicator's growth row."""
+    """One bullet for one yearly indicator's growth row; `title` and the unit are the data's text, escaped."""
+    title = escape_markdown(title)
+    row = {**row, "unit": escape_markdown(row["unit"])}
     if pd.isna(row["first_year"]):
         return f"- **{title}**: no value in the data."
     if row["first_year"] == row["last_year"]:
@@ -64,7 +66,7 @@ def totals_sentences(name: str, dataset: Dataset) -> list[str]:
     spec = as_dataset(dataset).spec(name)
     out = []
     for indicator, check in printed_total_checks(name, dataset):
-        text = f"- **{spec.indicator(indicator).display}**, printed total {_num(check['printed'])}: {check['note']}"
+        text = f"- **{escape_markdown(spec.indicator(indicator).display)}**, printed total {_num(check['printed'])}: {check['note']}"
         if check["verdict"] == INCONSISTENT:
             text += f" ({check['numbers']}.) The data keep the printed total; the audit reports it."
         out.append(text)
@@ -79,7 +81,7 @@ def table_narrative(name: str, dataset: Dataset) -> str:
         return _agents_narrative(dataset)
     summary = growth_summary(dataset)
     summary = summary[summary["table"] == name]
-    lines = [f"### What Table {spec.number} shows for {dataset.province}", ""]
+    lines = [f"### What Table {spec.number} shows for {escape_markdown(dataset.province)}", ""]
     lines += [indicator_sentence(row, spec.indicator(row["indicator"]).display) for _, row in summary.iterrows()]
     ratios = yearly_ratios(dataset)
     ratios = ratios[ratios["table"] == name]
@@ -99,7 +101,7 @@ def table_narrative(name: str, dataset: Dataset) -> str:
 def _agents_narrative(dataset) -> str:
     ratios = agent_ratios(dataset)
     staff, points = ratios["agent_staff"], ratios["collection_points"]
-    lines = [f"### What Table 1 shows for {dataset.province}", ""]
+    lines = [f"### What Table 1 shows for {escape_markdown(dataset.province)}", ""]
     lines.append(f"- {len(ratios)} agent systems; their rows add up to {_num(staff.sum())} agent staff and "
                  f"{_num(points.sum())} collection points" + (" (some rows have no value, so these sums are partial)." if staff.isna().any() or points.isna().any() else "."))
     known = ratios.dropna(subset=["share_of_staff"])
@@ -107,14 +109,14 @@ def _agents_narrative(dataset) -> str:
         top = known.loc[known["share_of_staff"].astype(float).idxmax()]
         points_share = (f"{percent(top['share_of_points'])} of the collection points" if pd.notna(top["share_of_points"])
                         else "its collection points not given")
-        lines.append(f"- The largest system is **{top['label']}**, with {percent(top['share_of_staff'])} of the staff and "
+        lines.append(f"- The largest system is **{escape_markdown(top['label'])}**, with {percent(top['share_of_staff'])} of the staff and "
                      f"{points_share}.")
     per_point = ratios.dropna(subset=["staff_per_point"])
     if len(per_point):
         most = per_point.loc[per_point["staff_per_point"].astype(float).idxmax()]
         one = int((per_point["staff_per_point"] == 1).sum())
         lines.append(f"- {one} of {len(per_point)} systems have exactly one agent per collection point; "
-                     f"**{most['label']}** has the most, {_num(most['staff_per_point'])} staff per point "
+                     f"**{escape_markdown(most['label'])}** has the most, {_num(most['staff_per_point'])} staff per point "
                      f"({_num(most['agent_staff'])} staff for {_plural(most['collection_points'], 'collection point')}).")
     lines.append("- Table 1 is a one-time snapshot: there are no years, so it has no growth rates.")
     total_lines = totals_sentences("agents", dataset)
@@ -132,7 +134,7 @@ def overview_narrative(dataset: Dataset) -> str:
     summary = growth_summary(dataset)
     flows = summary[summary["kind"] == "flow"].dropna(subset=["cagr"])
     years = [int(y) for y in pd.concat([summary["first_year"], summary["last_year"]]).dropna()]
-    lines = [f"### {dataset.province} at a glance", ""]
+    lines = [f"### {escape_markdown(dataset.province)} at a glance", ""]
     lines.append(f"- {len(dataset.table_names())} tables; {len(summary)} yearly indicators"
                  + (f" covering {min(years)}-{max(years)}" if years else "") + ".")
     if len(flows):
@@ -140,9 +142,9 @@ def overview_narrative(dataset: Dataset) -> str:
         slowest = flows.loc[flows["cagr"].astype(float).idxmin()]
         grew = int((flows["cagr"] > 0).sum())
         lines.append(f"- {grew} of {len(flows)} flows with a growth rate grew between their first and last year.")
-        lines.append(f"- Fastest: **{fastest['title']}** (Table {fastest['table_number']}), {percent(fastest['cagr'])} a year "
+        lines.append(f"- Fastest: **{escape_markdown(fastest['title'])}** (Table {fastest['table_number']}), {percent(fastest['cagr'])} a year "
                      f"({_num(fastest['first_value'])} to {_num(fastest['last_value'])}).")
-        lines.append(f"- Slowest: **{slowest['title']}** (Table {slowest['table_number']}), {percent(slowest['cagr'])} a year "
+        lines.append(f"- Slowest: **{escape_markdown(slowest['title'])}** (Table {slowest['table_number']}), {percent(slowest['cagr'])} a year "
                      f"({_num(slowest['first_value'])} to {_num(slowest['last_value'])}).")
     tested = summary.dropna(subset=["kendall_p"])
     steady = tested[tested["kendall_p"] < ALPHA]
@@ -170,7 +172,7 @@ def channels_narrative(dataset: Dataset) -> str:
     dataset = as_dataset(dataset)
     comparison = channel_comparison(dataset).set_index("channel")
     growth = channel_growth(dataset)
-    lines = [f"### Direct against indirect communication, {dataset.province}", ""]
+    lines = [f"### Direct against indirect communication, {escape_markdown(dataset.province)}", ""]
     for channel, row in comparison.iterrows():
         # Blank series have no rate: say so, or "7 indicators; 4 grew, 0 declined" leaves three unexplained.
         without = (f"; {row['without_rate']} without a growth rate (fewer than two years with a value)"
@@ -180,10 +182,10 @@ def channels_narrative(dataset: Dataset) -> str:
     known = growth.dropna(subset=["cagr"])
     if len(known):
         top = known.head(3)
-        lines.append("- Fastest growing: " + "; ".join(f"{r['title']} ({r['channel']}, {percent(r['cagr'])} a year)" for _, r in top.iterrows()) + ".")
+        lines.append("- Fastest growing: " + "; ".join(f"{escape_markdown(r['title'])} ({r['channel']}, {percent(r['cagr'])} a year)" for _, r in top.iterrows()) + ".")
         declined = known[known["cagr"] < 0]
         if len(declined):
-            lines.append("- Declined: " + "; ".join(f"{r['title']} ({r['channel']}, {_num(r['first_value'])} in {r['first_year']} to "
+            lines.append("- Declined: " + "; ".join(f"{escape_markdown(r['title'])} ({r['channel']}, {_num(r['first_value'])} in {r['first_year']} to "
                                                    f"{_num(r['last_value'])} in {r['last_year']})" for _, r in declined.iterrows()) + ".")
         else:
             lines.append("- No channel flow declined between its first and last year.")
@@ -192,7 +194,7 @@ def channels_narrative(dataset: Dataset) -> str:
         year = int(change["year"].iloc[0])
         falls = change[change["pct_change"] < 0]
         rises = change[change["pct_change"] > 0]
-        labels = {i.name: i.display for t in dataset.table_names() for i in dataset.spec(t).indicators}
+        labels = {i.name: escape_markdown(i.display) for t in dataset.table_names() for i in dataset.spec(t).indicators}
         lines.append(f"- Into {year}, the last year of the data: {len(falls)} flows fell and {len(rises)} rose against {year - 1}.")
         if len(falls):
             lines.append("  Falls: " + "; ".join(f"{labels[r['indicator']]} {_num(r['previous'])} to {_num(r['value'])} ({percent(r['pct_change'])})"
