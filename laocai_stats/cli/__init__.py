@@ -13,7 +13,6 @@ import json
 import signal
 import sys
 
-from .. import __version__
 from ..errors import DataError, LaocaiError
 
 EXIT_BAD_INPUT = 2
@@ -62,6 +61,20 @@ def print_frame(frame, fmt: str) -> None:
         sys.stdout.write(frame.to_string(index=False) + "\n")
 
 
+class VersionAction(argparse.Action):
+    """`--version`: the installed version, read from the package metadata only when asked."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show the program's version number and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from .. import __version__
+
+        sys.stdout.write(f"{parser.prog} {__version__}\n")
+        parser.exit()
+
+
 def verbosity_options(p) -> None:
     """-q and -v for commands whose output can be long."""
     group = p.add_mutually_exclusive_group()
@@ -74,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="laocai-stats",
         description="Tables, statistics, figures and an audit for the Lao Cai social insurance communication paper.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def data_option(p):

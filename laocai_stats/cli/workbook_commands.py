@@ -5,7 +5,7 @@ import re
 import shlex
 from pathlib import Path
 
-from ..data.package import YEAR_RANGE
+from ..data.specs import YEAR_RANGE
 from ..errors import LaocaiError
 
 RANGE = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|—|\.\.|:|to)\s*(\d{4}))?\s*$")

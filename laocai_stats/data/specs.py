@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Years outside this range are almost certainly typing mistakes (a value in the year column).
+YEAR_RANGE = (1900, 2100)
+
 
 @dataclass(frozen=True)
 class IndicatorSpec:

@@ -30,6 +30,7 @@ from ..stats.growth import index as index_series
 from ..stats.ratios import RATIOS, ratios_as_series, yearly_ratios
 from ..text import escape_markdown, shorten
 from .sources import PAPER_SHORT, credit
+from .style import save_figure  # noqa: F401  (where reproduce and the notebooks have always found it)
 
 INDEX_LABEL = "Index, first year with a value = 100"
 
@@ -375,13 +376,3 @@ def show(name: str, dataset: Dataset) -> None:
     # The registry's caption becomes the image's alt text in every rendering of the notebook (nbconvert reads it).
     display(fig, metadata={"image/png": {"alt": figure_spec(name, dataset).caption}})
     plt.close(fig)
-
-
-def save_figure(fig: Figure, stem: Path) -> list[Path]:
-    """Save as PNG and SVG with no timestamps, so that the same figure gives the same bytes."""
-    paths = []
-    for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None, "Creator": None})):
-        path = stem.with_suffix(suffix)
-        fig.savefig(path, bbox_inches="tight", metadata=metadata)
-        paths.append(path)
-    return paths
