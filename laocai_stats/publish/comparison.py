@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..stats.compare import KEYS, Comparison
+from ..stats.summary import ACTIVITY_KINDS
 from ..text import escape_markdown, percent
 
 
@@ -57,7 +58,7 @@ def comparison_markdown(comparison: Comparison) -> str:
                      else "the only province with values for it")
             lines.append(f"- {title}: {who}, {percent(first['cagr'])} a year over {first['from_year']}-{first['to_year']} "
                          f"({among}).")
-        flows = comparison.growth[comparison.growth["kind"] == "flow"].dropna(subset=["cagr_shared"])
+        flows = comparison.growth[comparison.growth["kind"].isin(ACTIVITY_KINDS)].dropna(subset=["cagr_shared"])
         if len(flows):
             median = flows.groupby("province", sort=False)["cagr_shared"].median()
             median.index = [escape_markdown(p) for p in median.index]

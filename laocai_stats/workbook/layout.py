@@ -45,6 +45,7 @@ KIND_MEANINGS = {
     "flow": "a flow: counted during each year; figures for different years may be added up",
     "level": "a level: the number in place in that year; never add it up across years",
     "snapshot": "a snapshot: counted once, at the time of the report; this table has no years",
+    "uncertain": "uncertain: the source does not say whether it is counted during each year or in place; never add it up across years",
 }
 
 NUMBER_FORMAT = "#,##0"
