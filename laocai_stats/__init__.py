@@ -13,7 +13,9 @@ from .data.formats import register_reader as _register_reader
 from .errors import AggregationError, DataError, LaocaiError
 
 # The .xlsx format, by name: its reader (and openpyxl) is imported the first time a workbook is opened.
-_register_reader((".xlsx", ".xlsm"), "laocai_stats.workbook.reader:WorkbookReader")
+_register_reader((".xlsx", ".xlsm"), "laocai_stats.workbook.reader:open_workbook")
+# Other spreadsheet formats: refused with the exact steps that save them as .xlsx.
+_register_reader((".ods", ".fods", ".xls", ".xlsb"), "laocai_stats.workbook.reader:refuse_other_format")
 
 # Public name -> the module that defines it, imported when the name is first used.
 _LAZY = {

@@ -3,6 +3,20 @@ from __future__ import annotations
 
 import pandas as pd
 
+def nfc(value):
+    """Text read from a user in Unicode NFC, so that one name has one spelling ("Hà" typed precomposed or with a
+    combining accent compare equal); dicts and lists are normalised throughout; anything else is returned unchanged."""
+    import unicodedata
+
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {nfc(k): nfc(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [nfc(v) for v in value]
+    return value
+
+
 # OWASP "CSV Injection": a cell starting with one of these may be evaluated as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -454,26 +454,31 @@ def test_a_claim_with_a_blank_input_is_not_checkable(package):
 
 # --- another province's data --------------------------------------------------------------------
 
-def test_another_province_gets_not_applicable_for_the_text(package):
+def test_another_province_gets_the_text_scope_said_once(package):
     edit_descriptor(package, lambda d: d.update(province="Ha Giang"))
     edit_csv(package, "website_totals", "articles,Total,1116", "articles,Total,1136")
     audit = run_audit(open_dataset(package))
-    assert audit["check"].tolist() == list(EXPECTED)
-    text_parts = audit[audit["part"].isin([2, 3, 4])]
-    assert (text_parts["verdict"] == NA).all()
-    assert text_parts["printed"].isna().all()
-    assert "Ha Giang" in text_parts["note"].iloc[0]
-    # Part 1 and the grades come from this data set: its corrected total now adds up.
+    # Part 1 as for the paper; the text's parts become one row saying why, and a source check per table.
+    paper = run_audit(open_dataset())
+    assert audit.loc[audit["part"] == 1, "check"].tolist() == paper.loc[paper["part"] == 1, "check"].tolist()
+    assert audit.loc[audit["part"].isin([3, 4])].empty
+    scope = audit[audit["kind"] == "scope"]
+    assert len(scope) == 1 and scope["verdict"].item() == NA
+    assert "Ha Giang" in scope["note"].item() and "Lao Cai" in scope["note"].item()
+    assert audit.loc[audit["note"].str.contains("Lao Cai"), "check"].tolist() == ["text.scope"]
+    sources = audit[audit["kind"] == "source"]
+    assert len(sources) == 5 and (sources["verdict"] == C).all()
     assert row(audit, "T4.total.articles")["verdict"] == C
     assert set(grade_tables(audit)["grade"]) == {"reproduced"}
     findings = findings_markdown(audit, grade_tables(audit))
-    assert "Not applied" in findings and "Ha Giang" in findings
+    assert "Not applied" in findings and "Ha Giang" in findings and "5 of 5 tables with figures name their source" in findings
 
 
-def test_a_data_set_without_facts_gets_not_applicable(package):
+def test_a_data_set_without_facts_gets_the_text_scope_once(package):
     edit_descriptor(package, lambda d: d.update(resources=[r for r in d["resources"] if r["name"] != "facts"]))
     audit = run_audit(open_dataset(package))
-    assert (audit.loc[audit["part"] > 1, "verdict"] == NA).all()
+    assert audit.loc[audit["part"] > 1, "kind"].tolist().count("scope") == 1
+    assert (audit.loc[audit["kind"] == "scope", "verdict"] == NA).all()
     assert row(audit, "T4.total.articles")["verdict"] == I
 
 
@@ -568,7 +573,7 @@ def test_data_option_reports_text_parts_not_applicable(package, capsys):
     edit_descriptor(package, lambda d: d.update(province="Ha Giang"))
     assert main(["audit", "--data", str(package), "--format", "csv", "--strict"]) == 1  # Table 4 is still off
     frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    assert (frame.loc[frame["part"] > 1, "verdict"] == NA).all()
+    assert (frame.loc[frame["kind"] == "scope", "verdict"] == NA).all() and (frame["kind"] == "scope").sum() == 1
     assert (frame.loc[frame["part"] == 1, "verdict"] != NA).all()
 
 

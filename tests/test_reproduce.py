@@ -37,7 +37,9 @@ def full_run(cli_run) -> Path:
 def test_growth_csv_has_the_promised_columns_and_fractions(full_run):
     with open(full_run / "tables" / "growth.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0])[: len(GROWTH_COLUMNS)] == GROWTH_COLUMNS
+    assert list(rows[0])[0] == "province" and {r["province"] for r in rows} == {"Lao Cai"}
+    assert list(rows[0])[1: len(GROWTH_COLUMNS) + 1] == GROWTH_COLUMNS
+    assert {r["status"] for r in rows} == {"reported"}
     training = next(r for r in rows if r["indicator"] == "training_conferences")
     assert float(training["cagr"]) == pytest.approx((107 / 38) ** 0.25 - 1)
     assert len(rows) == 14

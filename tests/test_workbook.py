@@ -31,7 +31,9 @@ from laocai_stats.workbook.reader import WorkbookReader
 WEBSITE, PRESS, PUBLICATIONS, CONFERENCES, AGENTS = (
     "Table 4 website", "Table 5 press", "Table 3 publications", "Table 2 conferences", "Table 1 agents")
 # The shipped paper's own Table 4 total (1,116) is not the sum of its rows (1,136): the one warning a clean export has.
-PAPER_TOTAL_WARNING = ("warning", "sheet 'Table 4 website', cell I5: the total typed, 1116, does not match the sum of its rows, 1136; "
+SAVE_STEPS = ("save it as .xlsx (Excel: File > Save As, type 'Excel Workbook (*.xlsx)'; LibreOffice Calc: File > Save As..., "
+              "file type 'Excel 2007-365 (.xlsx)', then 'Use Excel 2007-365!')")
+PAPER_TOTAL_WARNING = ("warning", "sheet 'Table 4 website', cell I5: the total typed in I5 is 1116, the years 2016-2020 sum to 1136; "
                        "it is kept as typed, never replaced")
 
 
@@ -99,7 +101,7 @@ BAD_VALUES = {
         "a count cannot have a fraction"),
     "Vietnamese thousands typed as a decimal number": (set_cells(PUBLICATIONS, G5=1.263),
         "sheet 'Table 3 publications', cell G5: expected a whole number, found 1.263; if you meant 1263, retype it without "
-        "the '.' (Excel took it for a decimal point)"),
+        "the '.' (Excel or LibreOffice Calc took it for a decimal point)"),
     "formula without a saved value": (set_cells(WEBSITE, D5="=180+2"),
         "sheet 'Table 4 website', cell D5: holds the formula =180+2 but no value was saved with it; open the file in Excel or "
         "LibreOffice Calc and save it again (that stores the value), or type the number instead"),
@@ -120,8 +122,8 @@ BAD_VALUES = {
     "missing year above figures": (set_cells(WEBSITE, E4=None),
         "sheet 'Table 4 website', cell E5: these figures have no heading: expected a year in E4 above them, found a blank cell"),
     "unknown indicator id": (set_cells(PUBLICATIONS, A6="leaflets"),
-        "sheet 'Table 3 publications', cell A6: unknown indicator id 'leaflets'; expected one of: posters, flyers, agent_signs "
-        "(write notes below the table, after a blank row)"),
+        "sheet 'Table 3 publications', cell A6: unknown indicator id 'leaflets'; expected one of: posters, flyers, agent_signs; "
+        "to add an indicator, leave Id blank and type its label, unit, kind and channel (write notes below the table, after a blank row)"),
     "duplicate indicator row": (set_cells(PRESS, A6="press_items"),
         "sheet 'Table 5 press', cell A6: indicator 'press_items' appears again (first in row 5); expected one row per indicator"),
     "figures without an id": (set_cells(CONFERENCES, A7=None),
@@ -138,7 +140,7 @@ BAD_VALUES = {
         "sheet 'Table 1 agents', cell C7: expected the name of the agent system in this row"),
     "merged cells": (lambda wb: wb[WEBSITE].merge_cells("D5:E5"),
         "sheet 'Table 4 website', cell D5:E5: merged cells; expected one value per cell: unmerge them "
-        "(Excel: Home > Merge & Center) and type each figure in its own cell"),
+        "(Excel: Home > Merge & Center; LibreOffice Calc: Format > Merge and Unmerge Cells > Split Cells) and type each figure in its own cell"),
     "missing sheet": (lambda wb: wb.remove(wb[PRESS]),
         "sheet 'Table 5 press': no such sheet; expected one for Table 5 (Results of coordination with press and media "
         "agencies): copy it from a fresh `laocai-stats template`"),
@@ -183,12 +185,13 @@ def test_one_bad_sheet_does_not_block_the_others(laocai, tmp_path):
 
 # --- legal but worth a word: read, with a warning ------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed, separator", [("1,263", "','"), ("1.263", "'.'"), ("1 263", "a space")])
+@pytest.mark.parametrize("typed, separator", [("1,263", "','"), ("1.263", "'.'"), ("1 263", "a space"), ("1\u00a0263", "a no-break space")])
 def test_thousands_separators_in_text_are_read_with_a_warning(laocai, tmp_path, typed, separator):
     path = damaged(laocai, tmp_path, set_cells(PUBLICATIONS, G5=typed))
     frame = load_table("publications", path)
     assert frame.query("indicator == 'posters' and year == 2019")["value"].item() == 1263
-    assert ("warning", f"sheet 'Table 3 publications', cell G5: read the text '{typed}' as the whole number 1263, taking "
+    typed_as_shown = "'1 263' (with a no-break space)" if "\u00a0" in typed else f"'{typed}'"
+    assert ("warning", f"sheet 'Table 3 publications', cell G5: read the text {typed_as_shown} as the whole number 1263, taking "
             f"{separator} as a thousands separator; type figures as numbers, without separators, to be sure") in found(path)
 
 
@@ -232,13 +235,13 @@ def test_formula_error_value_is_refused(laocai, tmp_path):
 def test_total_that_does_not_match_its_rows_is_kept_with_a_warning(laocai, tmp_path):
     path = damaged(laocai, tmp_path, set_cells(PRESS, I5=1000))
     assert printed_totals("press", path).set_index("indicator").loc["press_items", "value"] == 1000
-    assert ("warning", "sheet 'Table 5 press', cell I5: the total typed, 1000, does not match the sum of its rows, 1137; "
+    assert ("warning", "sheet 'Table 5 press', cell I5: the total typed in I5 is 1000, the years 2016-2020 sum to 1137; "
             "it is kept as typed, never replaced") in found(path)
 
 
 def test_table_1_total_row_is_checked(laocai, tmp_path):
     path = damaged(laocai, tmp_path, set_cells(AGENTS, E12=366))
-    assert ("warning", "sheet 'Table 1 agents', cell E12: the total typed, 366, does not match the sum of its rows, 367; "
+    assert ("warning", "sheet 'Table 1 agents', cell E12: the total typed in E12 is 366, the agent system rows sum to 367; "
             "it is kept as typed, never replaced") in found(path)
 
 
@@ -267,7 +270,8 @@ def test_extra_sheet_is_named_and_ignored(laocai, tmp_path):
     def add(wb):
         wb.create_sheet("My notes")["A1"] = 12345
     path = damaged(laocai, tmp_path, add)
-    assert ("warning", "sheet 'My notes': extra sheet, not read: only the About, Sources and 'Table N ...' sheets are read") in found(path)
+    assert ("warning", "sheet 'My notes': extra sheet, not read: only the About, Sources and 'Table N ...' sheets are read; "
+            "to add a table, name its sheet 'Table N short name' (N after the paper's tables)") in found(path)
     assert not any(s == "error" for s, _ in found(path))
 
 
@@ -301,7 +305,7 @@ def test_added_agent_system_gets_a_stable_id(laocai, tmp_path):
     assert open_dataset(path).spec("agents").groups[-1].label == "Hội Cựu chiến binh"
     # The printed total (434) no longer matches once a row is added: said, not corrected.
     assert printed_totals("agents", path)["value"].tolist() == [434, 367]
-    assert any(s == "warning" and "cell D13: the total typed, 434" in m for s, m in found(path))
+    assert any(s == "warning" and "cell D13: the total typed in D13 is 434" in m for s, m in found(path))
 
 
 def test_duplicate_agent_system_is_refused(laocai, tmp_path):
@@ -322,11 +326,11 @@ def test_province_comes_from_the_about_sheet(laocai, tmp_path):
 
 NOT_WORKBOOKS = {
     "csv renamed": (b"indicator,year,value\narticles,2016,182\n", "it is a text file, perhaps a CSV renamed .xlsx; open it in "
-                    "Excel or LibreOffice Calc and save it as 'Excel Workbook (*.xlsx)'"),
+                    "Excel or LibreOffice Calc and " + SAVE_STEPS),
     "random bytes": (bytes(range(256)) * 8, "its contents are not the zip archive every .xlsx file is"),
     "empty": (b"", "the file is empty"),
     "old xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "it is an old Excel 97-2003 .xls file or a password-protected "
-                "workbook; open it in Excel or LibreOffice Calc and save it as 'Excel Workbook (*.xlsx)', without a password"),
+                "workbook; open it in Excel or LibreOffice Calc and " + SAVE_STEPS + ", without a password"),
 }
 
 

@@ -161,7 +161,7 @@ def test_layout_guides_the_person_filling_it(tmp_path):
     assert wb.sheetnames == ["Instructions", "About", "Table 1 agents", "Table 2 conferences", "Table 3 publications",
                              "Table 4 website", "Table 5 press", "Sources"]
     ws = wb[WEBSITE]
-    assert [c.value for c in ws[4]] == ["Id", "Indicator", "Unit", 2019, 2020, 2021, 2022, 2023, "Total"]
+    assert [c.value for c in ws[4]] == ["Id", "Indicator", "Unit", 2019, 2020, 2021, 2022, 2023, "Total", "Kind", "Channel"]
     assert [ws["A5"].value, ws["C5"].value, ws["A6"].value, ws["C6"].value] == ["articles", "articles", "visits", "visits"]
     assert ws["D5"].number_format == "#,##0"
     checks = {str(v.sqref): (v.type, v.operator, v.formula1) for v in ws.data_validations.dataValidation}

@@ -5,6 +5,7 @@ import pandas as pd
 
 from ..data.dataset import Dataset, as_dataset, open_dataset
 from ..data.loaders import load_table, printed_totals
+from ..data.sources import table_origins
 from .claims import RULES, fmt, load_claims, weigh_claim
 from .common import (
     COLUMNS,
@@ -45,9 +46,8 @@ def run_audit(dataset: Dataset) -> pd.DataFrame:
         rows += _claim_checks(load_claims(dataset), dataset, claims_contradicted(statements))
         rows += statement_checks(statements)
     else:
-        rows += _not_applicable(fact_checks(reference.facts, None), why_not)
-        rows += _not_applicable(_claim_checks(load_claims(dataset), None), why_not)
-        rows += _not_applicable(statement_checks(statements), why_not)
+        # The text's checks concern the paper's text: said once, not repeated for each of them.
+        rows += [_text_scope(dataset, reference, why_not)] + _source_checks(dataset)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for column in ("printed", "recomputed", "difference"):
         frame[column] = pd.array(frame[column].tolist(), dtype="Int64")
@@ -115,10 +115,32 @@ def _claim_checks(ledger: pd.DataFrame, dataset: Dataset | None, contradicted: d
     return rows
 
 
-def _not_applicable(rows: list[dict], why: str) -> list[dict]:
-    note = why[0].upper() + why[1:] + "."
-    return [{**r, "table": r.get("table") or "", "printed": None, "recomputed": None, "difference": None,
-             "verdict": NOT_APPLICABLE, "numbers": "", "note": note, "blank_inputs": 0} for r in rows]
+def _text_scope(dataset: Dataset, reference: Dataset, why: str) -> dict:
+    """One row saying that the paper's text checks were not applied, how many there are, and why."""
+    counts = len(fact_checks(reference.facts, None))
+    claims = len(load_claims(reference))
+    note = (f"{why[0].upper() + why[1:]}. The paper's {counts} checks of the counts its text states and its {claims} claims "
+            f"concern the paper's text about {reference.province}, not these data.")
+    return {**check_row(check="text.scope", part=2, kind="scope", table="", section="", location="the paper's text"),
+            "rule": "the paper's text checks apply to the paper's own data only", "verdict": NOT_APPLICABLE,
+            "numbers": "", "note": note, "blank_inputs": 0}
+
+
+def _source_checks(dataset: Dataset) -> list[dict]:
+    """For data that are not the paper's: whether each table with figures says where they come from."""
+    rows = []
+    for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
+        spec = dataset.spec(name)
+        if not load_table(name, dataset)["value"].notna().any():
+            continue
+        origins = table_origins(dataset, name)
+        base = check_row(check=f"source.{name}", part=2, kind="source", table=f"Table {spec.number}", section="",
+                         location=f"sheet '{spec.path}'" if spec.path else name)
+        rows.append({**base, "rule": "the figures name their source (the Source line or the Sources sheet)",
+                     "verdict": CONSISTENT if origins else NOT_CHECKABLE, "numbers": "; ".join(origins),
+                     "note": "" if origins else "no source stated: write it after 'Source:' on the table's sheet, or on the Sources sheet",
+                     "blank_inputs": 0})
+    return rows
 
 
 # --- grades -------------------------------------------------------------------------------------

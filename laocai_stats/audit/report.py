@@ -68,9 +68,18 @@ def findings_markdown(audit: pd.DataFrame, grades: pd.DataFrame) -> str:
 
     part2 = audit[audit["part"] == 2]
     part3 = audit[audit["part"] == 3]
-    if len(part2) and (part2["verdict"] == NOT_APPLICABLE).all():
+    scope = part2[part2["kind"] == "scope"]
+    if len(scope):
+        out.append(f"**The paper's text.** Not applied: {md(scope['note'].iloc[0])}")
+        sources = part2[part2["kind"] == "source"]
+        if len(sources):
+            stated = int((sources["verdict"] == CONSISTENT).sum())
+            out.append(f"**Sources.** {stated} of {len(sources)} tables with figures name their source.")
+            for check in sources[sources["verdict"] != CONSISTENT].itertuples():
+                out.append(f"- {check.table}, {check.location}: {check.note}.")
+    elif len(part2) and (part2["verdict"] == NOT_APPLICABLE).all():
         why = audit.attrs.get("text_not_applicable_because") or "the data set is not the paper's"
-        out.append(f"**The paper's text.** Not applied: {md(why)} ({len(part2)} count checks and {len(part3)} claims listed as not applicable).")
+        out.append(f"**The paper's text.** Not applied: {md(why)}.")
     else:
         checked = part2[part2["verdict"].isin([CONSISTENT, INCONSISTENT])]
         bad = part2[part2["verdict"] == INCONSISTENT]

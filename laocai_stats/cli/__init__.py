@@ -18,6 +18,24 @@ from ..errors import DataError, LaocaiError
 EXIT_BAD_INPUT = 2
 
 
+SHOWN_WARNINGS = 3
+
+
+def print_warnings(dataset, command: str = "validate") -> None:
+    """The number of warnings in the data and the first few, one line each with sheet and cell, on stderr."""
+    import shlex
+
+    problems = dataset.problems()
+    warnings = [p for p in problems if p.severity == "warning"]
+    if not warnings or any(p.severity == "error" for p in problems):
+        return  # errors stop the command with a line of their own
+    first = f"; the first {SHOWN_WARNINGS}" if len(warnings) > SHOWN_WARNINGS else ""
+    print(f"{dataset.province} ({dataset.source}): {len(warnings)} warning(s) in the data{first}:", file=sys.stderr)
+    for problem in warnings[:SHOWN_WARNINGS]:
+        print(f"  {str(problem).removeprefix(problem.file + ', ')}", file=sys.stderr)
+    print(f"  all of them: laocai-stats {command} {shlex.quote(dataset.source)}", file=sys.stderr)
+
+
 def frame_records(frame) -> list[dict]:
     """A frame as JSON-ready records: missing values become null (through pandas), numbers stay numbers."""
     return json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=15))

@@ -1,6 +1,7 @@
 """The `compare` subcommand: several provinces' data sets side by side."""
 from __future__ import annotations
 
+import shlex
 import sys
 
 from . import verbosity_options
@@ -10,13 +11,23 @@ def cmd_compare(args) -> int:
     from ..publish.comparison import write_comparison
     from ..stats.compare import compare
     from ..text import percent
-    from . import frame_records, print_frame, print_json
+    from ..data.dataset import open_dataset
+    from ..errors import DataError
+    from . import frame_records, print_frame, print_json, print_warnings
 
     if args.out:  # refused before any work: an --out that would delete an input or a folder it did not make
         from ..publish.outputs import check_output_folder
 
         check_output_folder(args.out, args.data_sets)
-    comparison = compare(args.data_sets)
+    datasets = [open_dataset(path) for path in args.data_sets]
+    for dataset in datasets:  # errors first: a refused input gets its one line, and nothing else is said
+        errors = [p for p in dataset.problems() if p.severity == "error"]
+        if errors:
+            raise DataError(errors)
+    if not args.quiet:
+        for dataset in datasets:
+            print_warnings(dataset)
+    comparison = compare(datasets)
     ranking = comparison.ranking.copy()
     notes = comparison.notes
     if args.format in ("text", "markdown"):
@@ -50,7 +61,7 @@ def cmd_compare(args) -> int:
         if args.verbose:
             for name in written:
                 print(f"wrote {args.out}/{name}", file=sys.stderr)
-        print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
+        print(f"wrote {len(written)} files to {shlex.quote(str(args.out))}", file=sys.stderr)
     return 0
 
 

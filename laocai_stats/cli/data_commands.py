@@ -1,6 +1,7 @@
 """`tables`, `show`, `facts`, `validate` and `rehash`: reading and checking one data set."""
 from __future__ import annotations
 
+import shlex
 import sys
 
 from . import EXIT_BAD_INPUT, print_frame, print_json, verbosity_options
@@ -61,10 +62,10 @@ def cmd_validate(args) -> int:
     if args.verbose:
         print(f"{args.path}: checked {len(dataset.table_names())} tables of {dataset.province}", file=sys.stderr)
     if errors:
-        warnings = len(problems) - len(errors)
-        print(f"{args.path}: {len(errors)} error(s), {warnings} warning(s); fix the errors above and validate again", file=sys.stderr)
+        warnings = sum(p.severity == "warning" for p in problems)
+        print(f"{shlex.quote(str(args.path))}: {len(errors)} error(s), {warnings} warning(s); fix the errors above and validate again", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"{args.path}: valid ({len(problems)} warning(s))")
+    print(f"{shlex.quote(str(args.path))}: valid ({sum(p.severity == 'warning' for p in problems)} warning(s))")
     return 0
 
 

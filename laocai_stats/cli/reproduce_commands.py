@@ -1,21 +1,27 @@
 """The `reproduce` subcommand."""
 from __future__ import annotations
 
+import shlex
 import sys
 
 from . import verbosity_options
 
 
 def cmd_reproduce(args) -> int:
+    from ..data.dataset import open_dataset
     from ..run.reproduce import reproduce
+    from . import print_warnings
 
-    result = reproduce(args.out, args.data, province=args.province, jobs=args.jobs, progress=not args.quiet)
+    data = open_dataset(args.data, province=args.province) if args.data is not None else None
+    if data is not None and not args.quiet:
+        print_warnings(data)
+    result = reproduce(args.out, data, province=args.province, jobs=args.jobs, progress=not args.quiet)
     for note in result.skipped:
         print(f"skipped {note}", file=sys.stderr)
     if args.verbose:
         for name in result.written:
             print(f"wrote {result.out / name}")
-    print(f"wrote {len(result.written)} files to {result.out}")
+    print(f"wrote {len(result.written)} files to {shlex.quote(str(result.out))}")
     return 0
 
 

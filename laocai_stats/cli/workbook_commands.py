@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 from ..data.specs import YEAR_RANGE
@@ -29,7 +30,7 @@ def _check_target(out: str, force: bool, inputs=()) -> Path:
     check_output_file(out, inputs)  # never an input or the shipped data, even with --force
     path = Path(out)
     if path.exists() and not force:
-        raise LaocaiError(f"{out} already exists; choose another name, or add --force to replace it")
+        raise LaocaiError(f"{shlex.quote(str(out))} already exists; choose another name, or add --force to replace it")
     return path
 
 
@@ -38,17 +39,44 @@ def cmd_template(args) -> int:
 
     years = parse_years(args.years) if args.years is not None else None
     path = write_workbook(None, _check_target(args.out, args.force), province=args.province, years=years)
-    print(f"wrote {path}: a blank workbook to fill in; then check it with `laocai-stats validate {path}`")
+    print(f"wrote {shlex.quote(str(path))}: a blank workbook to fill in in Excel or LibreOffice Calc; then check it with `laocai-stats validate {shlex.quote(str(path))}`")
     return 0
 
 
 def cmd_export(args) -> int:
     from ..data.dataset import open_dataset
+
+    if args.to_package is not None:
+        return _export_package(args)
+    if args.out is None:
+        raise LaocaiError("export: give the workbook to write (OUT.xlsx), or --to-package DIR to write a data package")
     from ..workbook.writer import write_workbook
 
     dataset = open_dataset(args.data)
     path = write_workbook(dataset, _check_target(args.out, args.force, [dataset.source]))
-    print(f"wrote {path}: the {dataset.province} data in the workbook layout")
+    print(f"wrote {shlex.quote(str(path))}: the {dataset.province} data in the workbook layout")
+    return 0
+
+
+def _export_package(args) -> int:
+    """`export FILE.xlsx --to-package DIR`: the data set as a Frictionless data package, written all at once or not at all."""
+    from ..data.dataset import open_dataset
+    from ..data.package_writer import write_package
+    from ..errors import DataError
+    from ..publish.outputs import staged_folder
+
+    dataset = open_dataset(args.out if args.out is not None else args.data)
+    errors = [p for p in dataset.problems() if p.severity == "error"]
+    if errors:
+        raise DataError(errors)
+    target = Path(args.to_package)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())) and not args.force:
+        raise LaocaiError(f"{shlex.quote(str(target))} already exists and is not empty; choose another folder, "
+                          "or add --force to replace it")
+    with staged_folder(target.resolve()) as staging:
+        written = write_package(dataset, staging)
+    print(f"wrote {len(written)} files to {shlex.quote(str(target))}: the {dataset.province} data as a data package; "
+          f"read it with --data {shlex.quote(str(target))}")
     return 0
 
 
@@ -60,8 +88,11 @@ def register(subparsers, *, data_option, format_option) -> None:
     p.add_argument("--force", action="store_true", help="replace OUT.xlsx if it exists")
     p.set_defaults(func=cmd_template)
 
-    p = subparsers.add_parser("export", help="write a data set (default: the shipped Lao Cai data) as a filled workbook")
-    p.add_argument("out", metavar="OUT.xlsx")
+    p = subparsers.add_parser("export", help="write a data set (default: the shipped Lao Cai data) as a filled workbook, "
+                                             "or a workbook as a data package (export FILE.xlsx --to-package DIR)")
+    p.add_argument("out", metavar="OUT.xlsx", nargs="?", help="the workbook to write; with --to-package, the workbook to read")
     data_option(p)
-    p.add_argument("--force", action="store_true", help="replace OUT.xlsx if it exists")
+    p.add_argument("--to-package", metavar="DIR", default=None,
+                   help="write the data (FILE.xlsx, or --data) as a Frictionless data package folder DIR")
+    p.add_argument("--force", action="store_true", help="replace OUT.xlsx (or DIR) if it exists")
     p.set_defaults(func=cmd_export)

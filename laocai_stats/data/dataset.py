@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError, LaocaiError, Problem
+from ..text import nfc
 from .formats import READERS, reader_for, register_reader  # noqa: F401  (register_reader: for readers)
 from .frames import TableData
 from .limits import check_province
@@ -18,7 +19,7 @@ class Dataset:
 
     def __init__(self, reader, *, province: str | None = None):
         self._reader = reader
-        self._province = province
+        self._province = nfc(province)
         self._tables: dict[str, TableData] = {}
 
     def __repr__(self) -> str:
@@ -85,6 +86,7 @@ def open_dataset(data=None, *, province: str | None = None) -> Dataset:
     """
     province = check_province(province)
     if isinstance(data, Dataset):
+        province = nfc(province)
         if province and province != data.province:
             renamed = Dataset(data._reader, province=province)
             renamed._tables = data._tables

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError, LaocaiError, Problem
+from ..text import nfc
 from .frames import TableData, tidy_frame, totals_frame
 from .limits import (
     MAX_CSV_ROWS,
@@ -52,7 +53,7 @@ def read_descriptor(path: Path) -> dict:
     """Parse the descriptor (within the size and nesting limits) and check it against the package's JSON Schema."""
     check_file_size(path, MAX_DESCRIPTOR_BYTES, "the descriptor")
     try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        descriptor = nfc(json.loads(path.read_text(encoding="utf-8")))
     except UnicodeDecodeError:
         raise DataError(Problem(str(path), "expected UTF-8 JSON text")) from None
     except json.JSONDecodeError as exc:
@@ -147,7 +148,10 @@ class PackageReader:
     @property
     def metadata(self) -> dict:
         d = self.descriptor
-        return {"name": d["name"], "province": d.get("province"), "citation": d.get("citation"), "title": d.get("title")}
+        meta = {"name": d["name"], "province": d.get("province"), "citation": d.get("citation"), "title": d.get("title")}
+        if d.get("sheet_sources"):  # a package exported from a workbook keeps its Sources sheet
+            meta["sources"] = [dict(e) for e in d["sheet_sources"]]
+        return meta
 
     def read_table(self, name: str) -> TableData:
         spec = self.specs[name]
@@ -226,7 +230,7 @@ def read_resource(base: Path, resource: dict, spec: TableSpec | None) -> tuple[l
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         for row in reader:  # counted while read: a huge file stops at the limit
-            rows.append(row)
+            rows.append(nfc(row))
             if len(rows) > MAX_CSV_ROWS + 1:
                 return [], problems + [Problem(shown, f"refused: more than {MAX_CSV_ROWS:,} rows, over the limit (a table "
                                                       "needs a few dozen); it was not read", row=len(rows))]

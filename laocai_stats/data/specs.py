@@ -18,6 +18,7 @@ class IndicatorSpec:
     printed_unit: str | None = None
     note: str | None = None
     title: str | None = None
+    channel: str | None = None  # "direct" or "indirect" (the paper's section 2.4); None for no channel
 
     @property
     def display(self) -> str:
@@ -48,6 +49,11 @@ class TableSpec:
     row_header: str | None = None
     path: str = ""
     totals_path: str | None = None
+    # Indicators of the paper's table that this data set does not report (rows deleted from the workbook): they have
+    # no rows in the tidy frame, unlike an indicator reported blank (unknown), which has rows with missing values.
+    not_reported: tuple[IndicatorSpec, ...] = ()
+    added: tuple[str, ...] = ()  # names of indicators this data set added to the paper's table
+    reference: bool = True  # False for a table the paper does not have
 
     @property
     def key(self) -> str:
@@ -76,6 +82,8 @@ class TableSpec:
                 {k: v for k, v in vars(i).items() if v is not None} for i in self.indicators
             ],
         }
+        if self.not_reported:
+            out["not_reported"] = [i.name for i in self.not_reported]
         if self.groups:
             out["group_label"] = self.group_label
             out["groups"] = [{k: v for k, v in vars(g).items() if v is not None} for g in self.groups]
@@ -92,10 +100,10 @@ def spec_from_resource(resource: dict, totals_path: str | None = None) -> TableS
         source=resource["source"],
         keyed_by=resource["keyed_by"],
         printed_layout=resource["printed_layout"],
-        indicators=tuple(
-            IndicatorSpec(**{k: i.get(k) for k in IndicatorSpec.__dataclass_fields__})
-            for i in resource["indicators"]
-        ),
+        indicators=tuple(_indicator(i, resource) for i in resource["indicators"]),
+        not_reported=tuple(_indicator(i, resource) for i in resource.get("not_reported", [])),
+        added=tuple(resource.get("added_indicators", [])),
+        reference=bool(resource.get("paper_table", True)),
         groups=tuple(
             GroupSpec(**{k: g.get(k) for k in GroupSpec.__dataclass_fields__})
             for g in resource.get("groups", [])
@@ -106,3 +114,10 @@ def spec_from_resource(resource: dict, totals_path: str | None = None) -> TableS
         path=resource["path"],
         totals_path=totals_path,
     )
+
+
+def _indicator(entry: dict, resource: dict) -> IndicatorSpec:
+    """An indicator of a descriptor resource; its channel defaults to the table's."""
+    values = {k: entry.get(k) for k in IndicatorSpec.__dataclass_fields__}
+    values["channel"] = values["channel"] or resource.get("channel")
+    return IndicatorSpec(**values)

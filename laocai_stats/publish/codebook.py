@@ -26,7 +26,10 @@ class Column:
 
 
 COLUMNS = {
-    "table": Column("string", "", "the data table's short name; its number and caption are in data/laocai/datapackage.json"),
+    "province": Column("string", "", "the province whose data the row comes from (Unicode NFC), the same in every table"),
+    "status": Column("string", "", "reported (the data give the indicator; blank years are unknown) or not reported "
+                                   "(the province deleted the paper's row: every statistic blank)"),
+    "table": Column("string", "", "the data table's short name; its number and caption are in the data's descriptor or workbook"),
     "indicator": Column("string", "", "the indicator's id; its label as printed, unit and kind are in the data package"),
     "unit": Column("string", "", "the unit of the counts in this row"),
     "kind": Column("string", "", "flow (counted during a year), level (observed each year), snapshot (taken once) or "
@@ -41,8 +44,9 @@ COLUMNS = {
     "staff_per_point": Column("number", "people per point", "agent staff / collection points", "decimal"),
     "share_of_staff": Column("number", RATE, "the system's share of all agent staff", "rate"),
     "share_of_points": Column("number", RATE, "the system's share of all collection points", "rate"),
-    "channel": Column("string", "", "direct (Table 2, section 3.3.1) or indirect (Tables 3-5, section 3.3.2) "
-                                    "communication, the channels section 2.4 defines"),
+    "channel": Column("string", "", "direct or indirect communication, the channels section 2.4 defines (the paper: Table 2, "
+                                    "section 3.3.1, direct; Tables 3-5, section 3.3.2, indirect; a province's own indicators "
+                                    "as its workbook says)"),
     "first_year": Column("integer", "year", "first year with a value"),
     "last_year": Column("integer", "year", "last year with a value"),
     "first_value": Column("integer", AS_UNIT, "the value in first_year", "count"),

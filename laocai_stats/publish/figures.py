@@ -29,9 +29,9 @@ from ..errors import LaocaiError
 from ..stats.growth import index as index_series
 from ..stats.ratios import RATIOS, ratios_as_series, yearly_ratios
 from ..text import escape_markdown, shorten
+from .sources import PAPER_SHORT, credit
 from .style import save_figure  # noqa: F401  (where reproduce and the notebooks have always found it)
 
-PAPER_SHORT = "Le & Bui (2024)"
 INDEX_LABEL = "Index, first year with a value = 100"
 
 
@@ -167,7 +167,7 @@ def source_line(dataset: Dataset, tables) -> str:
     if dataset.citation:
         origins = ", ".join(dict.fromkeys(dataset.spec(t).source for t in tables if t in dataset.specs))
         return f"Source: {PAPER_SHORT}, {numbers}; data from {origins}."
-    return f"Source: {shorten(dataset.province)} data ({Path(dataset.source).name}), laid out as {numbers} of {PAPER_SHORT}."
+    return credit(dataset, tables)
 
 
 def _titles(dataset: Dataset, table: str) -> dict:
@@ -290,7 +290,7 @@ FLOW_TABLES = ("conferences", "publications", "website", "press")
 FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("overview_growth", "01-overview", FLOW_TABLES,
                "Growth per year of every flow indicator: CAGR and log-linear trend with 95 % interval",
-               lambda d: _growth(d, FLOW_TABLES, f"Growth per year of each count of activity, Tables 2-5, {shorten(d.province)}")),
+               lambda d: _growth(d, yearly_tables(d), f"Growth per year of each count of activity, Tables 2-5, {shorten(d.province)}")),
     FigureSpec("agents_by_system", "02-agents", ("agents",),
                "Agent staff and collection points by agent system (Table 1)", _agents),
     FigureSpec("conferences_counts", "03-conferences", ("conferences",),
@@ -331,18 +331,48 @@ FIGURES: tuple[FigureSpec, ...] = (
 )
 
 
-def figure_spec(name: str) -> FigureSpec:
-    for spec in FIGURES:
+MORE_TABLES_NOTEBOOK = "10-more-tables"
+
+
+def yearly_tables(dataset: Dataset) -> list[str]:
+    """Every table keyed by year, the paper's and the province's own, in table-number order."""
+    return [t for t in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number) if dataset.spec(t).keyed_by == "year"]
+
+
+def extra_tables(dataset: Dataset) -> list[str]:
+    """The tables a data set adds to the paper's five, in table-number order."""
+    return [t for t in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number) if not dataset.spec(t).reference]
+
+
+def table_figure_name(dataset: Dataset, table: str) -> str:
+    return f"table{dataset.spec(table).number}_{table}"
+
+
+def figures_for(dataset: Dataset) -> tuple[FigureSpec, ...]:
+    """The registry for one data set: the project's figures, then one generic figure per table it adds."""
+    dataset = as_dataset(dataset)
+    added = tuple(
+        FigureSpec(table_figure_name(dataset, t), MORE_TABLES_NOTEBOOK, (t,),
+                   f"Each indicator of Table {dataset.spec(t).number} per year ({dataset.spec(t).caption})",
+                   lambda d, t=t: _panels(d, t, f"Table {d.spec(t).number}: {d.spec(t).caption}, {d.province}"))
+        for t in extra_tables(dataset)
+    )
+    return FIGURES + added
+
+
+def figure_spec(name: str, dataset: Dataset | None = None) -> FigureSpec:
+    known = figures_for(dataset) if dataset is not None else FIGURES
+    for spec in known:
         if spec.name == name:
             return spec
-    raise LaocaiError(f"unknown figure '{name}'; known: {', '.join(f.name for f in FIGURES)}")
+    raise LaocaiError(f"unknown figure '{name}'; known: {', '.join(f.name for f in known)}")
 
 
 def figure_available(name: str, dataset: Dataset) -> bool:
     """Whether the data hold values for the figure's tables (a table left blank has no figure), and
     for the figure's own indicators or ratios where it draws only some (a blank indicator has none)."""
     dataset = as_dataset(dataset)
-    spec = figure_spec(name)
+    spec = figure_spec(name, dataset)
     if not any(_has_values(dataset, t) for t in spec.tables):
         return False
     return spec.available is None or spec.available(dataset)
@@ -351,7 +381,7 @@ def figure_available(name: str, dataset: Dataset) -> bool:
 def draw(name: str, dataset: Dataset) -> Figure:
     """Draw one registered figure from the data; the caller shows or saves it."""
     dataset = as_dataset(dataset)
-    spec = figure_spec(name)
+    spec = figure_spec(name, dataset)
     if not figure_available(name, dataset):
         raise LaocaiError(f"figure '{name}' needs values in {', '.join(spec.tables)} ({spec.caption}), and the data have none")
     return spec.draw(dataset)
@@ -364,9 +394,9 @@ def show(name: str, dataset: Dataset) -> None:
     dataset = as_dataset(dataset)
     if not figure_available(name, dataset):
         display(Markdown(f"*No figure '{name}': {escape_markdown(dataset.province)}'s data have no values to draw it from "
-                         f"({figure_spec(name).caption}); blank cells are missing, not zero.*"))
+                         f"({figure_spec(name, dataset).caption}); blank cells are missing, not zero.*"))
         return
     fig = draw(name, dataset)
     # The registry's caption becomes the image's alt text in every rendering of the notebook (nbconvert reads it).
-    display(fig, metadata={"image/png": {"alt": figure_spec(name).caption}})
+    display(fig, metadata={"image/png": {"alt": figure_spec(name, dataset).caption}})
     plt.close(fig)

@@ -185,8 +185,10 @@ def _agents_narrative(dataset) -> str:
     known = ratios.dropna(subset=["share_of_staff"])
     if len(known):
         top = known.loc[known["share_of_staff"].astype(float).idxmax()]
+        points_share = (f"{percent(top['share_of_points'])} of the collection points" if pd.notna(top["share_of_points"])
+                        else "its collection points not given")
         lines.append(f"- The largest system is **{escape_markdown(top['label'])}**, with {percent(top['share_of_staff'])} of the staff and "
-                     f"{percent(top['share_of_points'])} of the collection points.")
+                     f"{points_share}.")
     per_point = ratios.dropna(subset=["staff_per_point"])
     if len(per_point):
         most = per_point.loc[per_point["staff_per_point"].astype(float).idxmax()]
@@ -308,3 +310,26 @@ def channels_narrative(dataset: Dataset) -> str:
             lines.append(f"  Largest rise: {labels[biggest['indicator']]}, {_num(biggest['previous'])} to {_num(biggest['value'])} "
                          f"({percent(biggest['pct_change'])}).")
     return "\n".join(lines)
+
+
+def more_tables_intro(dataset: Dataset) -> str:
+    """Notebook 10's opening: the tables the data add to the paper's five, or that there are none."""
+    from ..text import escape_markdown
+    from .figures import extra_tables
+
+    dataset = as_dataset(dataset)
+    extra = extra_tables(dataset)
+    province = escape_markdown(dataset.province)
+    if not extra:
+        return f"{province}'s data have no tables beyond the paper's five, so this notebook has nothing more to show."
+    listed = "; ".join(f"Table {dataset.spec(t).number} ({escape_markdown(dataset.spec(t).caption)})" for t in extra)
+    return f"{province}'s data add {_plural(len(extra), 'table')} to the paper's five: {listed}."
+
+
+def table_heading(name: str, dataset: Dataset) -> str:
+    """A table's heading and source line, for a notebook walking several tables."""
+    from ..text import escape_markdown
+    from .sources import data_line
+
+    spec = as_dataset(dataset).spec(name)
+    return f"## Table {spec.number}: {escape_markdown(spec.caption)}\n\n{data_line(dataset, name)}"

@@ -54,11 +54,12 @@ CONTENT_SECURITY_POLICY = ("default-src 'none'; img-src 'self' file: data:; styl
                            "base-uri 'none'; form-action 'none'")
 
 
-def page(title: str, body: str, *, css: str = CSS) -> str:
+def page(title: str, body: str, *, css: str = CSS, province: str | None = None) -> str:
     """A whole HTML document: inline CSS, a viewport for phones, nothing fetched from anywhere, no script allowed."""
+    about = f"<meta name=\"province\" content=\"{esc(province)}\">\n" if province else ""
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n" + about +
             f"<title>{esc(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
@@ -147,10 +148,10 @@ def citation_section(dataset: Dataset) -> str:
 
 
 def figures_section(dataset: Dataset, links: Links) -> str:
-    from .figures import FIGURES
+    from .figures import figures_for
 
     parts = ["<section id=\"figures\"><h2>Key figures</h2>"]
-    for spec in FIGURES:
+    for spec in figures_for(dataset):
         png = f"figures/{spec.name}.png"
         if not (links.root / png).is_file():
             parts.append(f"<p>No figure {esc(spec.name)}: the data have no values in {esc(', '.join(spec.tables))}.</p>")
@@ -161,6 +162,18 @@ def figures_section(dataset: Dataset, links: Links) -> str:
                      f"notebook {made_by}.</figcaption></figure>")
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def sources_section(dataset: Dataset) -> str:
+    """Where the figures come from, table by table and cell range by cell range where the data say."""
+    from .figures import figures_for, source_line
+    from .sources import sources_rows
+
+    rows = [[esc(t), esc(c), esc(s)] for t, c, s in sources_rows(dataset)]
+    figure_rows = [[esc(f.name), esc(source_line(dataset, f.tables))] for f in figures_for(dataset)]
+    return ("<section id=\"sources\"><h2>Sources</h2>\n<p>Where the figures come from, as the data give it.</p>\n"
+            + html_table(["Table", "Cells", "Source"], rows) + "\n<h3>Figure by figure</h3>\n"
+            + html_table(["Figure", "Source line"], figure_rows) + "\n</section>")
 
 
 def growth_rows(summary: pd.DataFrame) -> list[list[str]]:
@@ -219,11 +232,11 @@ def notebooks_section(notebooks: list[Path], links: Links) -> str:
             + "\n".join(items) + "\n</ul></section>")
 
 
-def table_notebook(table: str) -> str:
-    """The notebook that presents a paper table: the one drawing a figure of that table alone."""
-    from .figures import FIGURES
+def table_notebook(dataset: Dataset, table: str) -> str:
+    """The notebook that presents a table: the one drawing a figure of that table alone."""
+    from .figures import figures_for
 
-    for spec in FIGURES:
+    for spec in figures_for(dataset):
         if spec.tables == (table,):
             return spec.notebook
     return "01-overview"
@@ -233,7 +246,7 @@ def outputs_map(dataset: Dataset) -> list[dict]:
     """Replication-package map, one entry per paper table, the growth summary, the audit and each figure:
     paper (where in the paper), what, notebook (stem), inputs (data files) and files (under the output folder).
     The README and the report both render this list."""
-    from .figures import FIGURES
+    from .figures import figures_for
 
     entries = []
     for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
@@ -241,16 +254,19 @@ def outputs_map(dataset: Dataset) -> list[dict]:
         files = [f"tables/data_{name}.csv"]
         if not dataset.table(name).totals.empty:  # written exactly when there is a printed total row
             files.append(f"tables/data_{name}_printed_totals.csv")
-        entries.append({"paper": f"Table {spec.number}", "what": spec.caption, "notebook": table_notebook(name),
+        entries.append({"paper": f"Table {spec.number}", "what": spec.caption, "notebook": table_notebook(dataset, name),
                         "inputs": [Path(spec.path).name] if spec.path else [], "files": files})
     numbers = [dataset.spec(n).number for n in dataset.table_names() if dataset.spec(n).keyed_by == "year"]
     if numbers:
         span = f"Tables {min(numbers)}-{max(numbers)}" if len(numbers) > 1 else f"Table {numbers[0]}"
         entries.append({"paper": span, "what": "Growth summary: CAGR, trend growth and 95 % CI, Kendall's tau",
                         "notebook": "01-overview", "inputs": [], "files": ["tables/growth.csv"]})
+    extra = [n for n in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number) if not dataset.spec(n).reference]
+    entries.append({"paper": "Tables the data add", "what": "Every table beyond the paper's five: figures, a chart per indicator, growth",
+                    "notebook": "10-more-tables", "inputs": [], "files": [f"tables/data_{n}.csv" for n in extra]})
     entries.append({"paper": "Tables and text", "what": "Reviewer audit: totals, text counts, claims, grades",
                     "notebook": "08-audit", "inputs": [], "files": ["audit/audit.csv", "audit/grades.csv", "audit/audit.md"]})
-    for spec in FIGURES:
+    for spec in figures_for(dataset):
         where = ", ".join(f"Table {dataset.spec(t).number}" for t in spec.tables if t in dataset.specs)
         entries.append({"paper": where, "what": f"Figure: {spec.caption}", "notebook": spec.notebook, "inputs": [],
                         "files": [f"figures/{spec.name}.png", f"figures/{spec.name}.svg"]})
@@ -282,15 +298,15 @@ def write_report(dataset: Dataset, root: Path, *, notebooks: list[Path]) -> list
     title = f"Replication report: policy communication in {dataset.province}"
     nav = ("<nav><ul><li><a href=\"#paper\">The paper</a></li><li><a href=\"#figures\">Key figures</a></li>"
            "<li><a href=\"#growth\">Growth summary</a></li><li><a href=\"#audit\">Audit findings</a></li>"
-           "<li><a href=\"#notebooks\">Notebooks</a></li><li><a href=\"#outputs\">What makes what</a></li></ul></nav>")
+           "<li><a href=\"#sources\">Sources</a></li><li><a href=\"#notebooks\">Notebooks</a></li><li><a href=\"#outputs\">What makes what</a></li></ul></nav>")
     body = "\n".join([
         f"<header><h1>{esc(title)}</h1></header>", nav, "<main>",
         citation_section(dataset), figures_section(dataset, links), growth_section(dataset, links),
-        audit_section(dataset, links), notebooks_section(notebooks, links), outputs_map_section(dataset, links),
+        audit_section(dataset, links), sources_section(dataset), notebooks_section(notebooks, links), outputs_map_section(dataset, links),
         "</main>", f"<footer>Written by <code>laocai-stats reproduce</code> (laocai-stats {esc(__version__)}) "
         f"from {esc(Path(dataset.source).name)}.</footer>",
     ])
     path = root / REPORT_DIR / "index.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page(title, body), encoding="utf-8")
+    path.write_text(page(title, body, province=dataset.province), encoding="utf-8")
     return [f"{REPORT_DIR}/index.html"]

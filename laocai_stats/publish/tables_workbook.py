@@ -45,10 +45,12 @@ def cell_value(value):
 
 
 def build_tables_workbook(tables: dict[str, pd.DataFrame], *, descriptions: dict[str, str] | None = None,
-                          number_formats: dict[str, dict[str, str]] | None = None, note: str | None = None):
+                          number_formats: dict[str, dict[str, str]] | None = None, note: str | None = None,
+                          title: str | None = None, about=()):
     """A Contents sheet (each sheet, what it holds, its CSV), then one sheet per table: a bold header row, then the
     rows as in the CSV, with `number_formats[stem][column]` (e.g. '#,##0', '0.0 %') on that column's cells.
-    `note` (what made the workbook, from which data) goes below the Contents table.
+    `note` (what made the workbook, from which data) goes below the Contents table, then the `about` rows (the
+    province, the data's sources); `title` is the file's title property.
 
     Formats change how a number is shown, never the value stored: a rate stays the fraction 0.295 in the cell.
     """
@@ -71,6 +73,10 @@ def build_tables_workbook(tables: dict[str, pd.DataFrame], *, descriptions: dict
     if note:
         contents.append([])
         contents.append([cell_value(note)])
+    if about:  # whose data and where they come from
+        contents.append([])
+        for row in about:
+            contents.append([cell_value(v) for v in row])
     for letter, width in zip("ABCDE", (32, 90, 36, 8, 8)):
         contents.column_dimensions[letter].width = width
     contents.freeze_panes = "A2"
@@ -88,6 +94,8 @@ def build_tables_workbook(tables: dict[str, pd.DataFrame], *, descriptions: dict
                     cell.number_format = fmt
                 ws.column_dimensions[get_column_letter(position)].width = 14
         ws.freeze_panes = "A2"
+    if title:
+        wb.properties.title = title
     return wb
 
 

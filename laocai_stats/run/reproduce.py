@@ -73,10 +73,10 @@ def derived_tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
     from ..stats.channels import channel_comparison, channel_growth, last_year_change
     from ..stats.growth import index, share_of_period, year_on_year
     from ..stats.ratios import agent_ratios, yearly_ratios
-    from ..stats.summary import growth_summary, yearly_frame
+    from ..stats.summary import growth_table, yearly_frame
 
     tables: dict[str, pd.DataFrame] = {}
-    tables["growth"] = growth_summary(dataset)
+    tables["growth"] = growth_table(dataset)
     yearly = yearly_frame(dataset)
     tables["year_on_year"] = year_on_year(yearly)
     tables["index"] = index(yearly)
@@ -93,7 +93,17 @@ def derived_tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
         tables[f"data_{name}"] = table.rows
         if not table.totals.empty:
             tables[f"data_{name}_printed_totals"] = table.totals
-    return tables
+    return {stem: with_province(frame, dataset.province) for stem, frame in tables.items()}
+
+
+PROVINCE_COLUMN = "province"
+
+
+def with_province(frame: pd.DataFrame, province: str) -> pd.DataFrame:
+    """A new frame with the province as its first column, so that two runs' tables can be told apart."""
+    out = frame.copy()
+    out.insert(0, PROVINCE_COLUMN, pd.Series([province] * len(out), index=out.index, dtype=object))
+    return out
 
 
 TABLES_WORKBOOK = "tables.xlsx"
@@ -116,7 +126,11 @@ def write_tables(dataset: Dataset, folder: Path) -> list[str]:
     descriptor = tables_descriptor(tables, dataset, __version__)
     (folder / TABLES_DESCRIPTOR).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     written.append(f"tables/{TABLES_DESCRIPTOR}")
-    write_tables_workbook(tables, folder / TABLES_WORKBOOK, **workbook_layout(tables, dataset, __version__))
+    from ..publish.sources import sources_rows
+
+    about = [("Province", dataset.province)] + [("Source", f"{table}, cells {cells}: {source}") for table, cells, source in sources_rows(dataset)]
+    write_tables_workbook(tables, folder / TABLES_WORKBOOK, **workbook_layout(tables, dataset, __version__),
+                          title=f"Derived tables, {dataset.province}", about=about)
     written.append(f"tables/{TABLES_WORKBOOK}")
     return written
 
@@ -140,13 +154,13 @@ def write_figures(dataset: Dataset, folder: Path, progress: Progress | None = No
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..publish.figures import FIGURES, draw, figure_available, save_figure
+    from ..publish.figures import draw, figure_available, figures_for, save_figure
     from ..publish.style import themed
 
     folder.mkdir(parents=True, exist_ok=True)
     written, skipped = [], []
     with themed():
-        for spec in FIGURES:
+        for spec in figures_for(dataset):
             if not figure_available(spec.name, dataset):
                 skipped.append(f"figure {spec.name}: no values in {', '.join(spec.tables)}")
                 continue
@@ -186,12 +200,27 @@ def _run_notebook(source: str, target: str, parameters: dict, html_target: str |
     except (TimeoutError, RuntimeError) as exc:
         raise LaocaiError(f"notebook {Path(source).name} did not finish: {type(exc).__name__}: {exc}; "
                           f"set {SWITCH_HINT} to start kernels the usual way") from None
-    notebook = nbformat.read(target, as_version=4)
-    nbformat.write(clean(notebook), target)
+    notebook = hide_paths(clean(nbformat.read(target, as_version=4)), parameters)
+    nbformat.write(notebook, target)
     if html_target is not None:
         from ..publish.report import render_notebook
 
         render_notebook(Path(target), Path(html_target))
+
+
+def hide_paths(notebook, parameters: dict):
+    """The notebook with each path parameter shown as its file name only: no output holds a path of the user's machine."""
+    import json
+
+    import nbformat
+
+    text = nbformat.writes(notebook)
+    for value in parameters.values():
+        if isinstance(value, str) and Path(value).is_absolute():
+            escaped = value.encode("unicode_escape").decode("ascii")  # papermill writes non-ASCII text this way
+            for form in dict.fromkeys((value, escaped, json.dumps(value, ensure_ascii=False)[1:-1], json.dumps(escaped)[1:-1])):
+                text = text.replace(form, Path(value).name)
+    return nbformat.reads(text, as_version=4)
 
 
 def _worker_context():
@@ -307,9 +336,9 @@ def reproduce(out, data=None, *, province: str | None = None, jobs: int | None =
     errors = [p for p in dataset.problems() if p.severity == "error"]
     if errors:
         raise DataError(errors)
-    from ..publish.figures import FIGURES
+    from ..publish.figures import figures_for
 
-    steps = len(FIGURES) + (len(notebook_paths()) if notebooks else 0) + 3
+    steps = len(figures_for(dataset)) + (len(notebook_paths()) if notebooks else 0) + 3
     bar = Progress(steps, enabled=progress)
     result = Result(out)
     try:
@@ -317,7 +346,10 @@ def reproduce(out, data=None, *, province: str | None = None, jobs: int | None =
             runs = None
             try:
                 if notebooks:  # started first: the kernels run while this process writes the tables and figures
-                    runs = NotebookRuns(notebook_parameters(data, dataset, province), staging / "notebooks",
+                    parameters = notebook_parameters(data, dataset, province)
+                    if "data" in parameters:  # read once here, as the kernels will name it: forked kernels reuse it
+                        open_dataset(parameters["data"]).problems()
+                    runs = NotebookRuns(parameters, staging / "notebooks",
                                         jobs=jobs or os.cpu_count() or 1, html_folder=staging / REPORT_DIR / NOTEBOOK_HTML_DIR)
                 result.written += write_tables(dataset, staging / "tables")
                 bar.step("tables")

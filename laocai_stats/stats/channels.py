@@ -1,7 +1,9 @@
-"""Direct against indirect communication: which tables are which channel.
+"""Direct against indirect communication: each indicator's channel, from the data.
 
 Section 2.4 defines the two channels; sections 3.3.1 (direct: Table 2) and 3.3.2 (indirect: Tables 3-5) put the
-tables under them.
+paper's tables under them, recorded as each table's `channel` in the descriptor. The channel is part of an
+indicator's definition (that default, or a workbook's Channel column), so an indicator or table a province adds
+joins the comparison with no code change.
 """
 from __future__ import annotations
 
@@ -12,12 +14,22 @@ from .growth import year_on_year
 from .summary import ACTIVITY_KINDS, growth_summary, yearly_frame
 
 #: Section 3.3.1 reports Table 2 as direct communication, 3.3.2 Tables 3-5 as indirect (2.4 defines both).
-CHANNELS = {
-    "conferences": "direct",
-    "publications": "indirect",
-    "website": "indirect",
-    "press": "indirect",
-}
+CHANNEL_NAMES = ("direct", "indirect")
+
+
+def indicator_channels(dataset: Dataset) -> dict[tuple[str, str], str]:
+    """(table, indicator) -> channel, for every indicator that has one."""
+    dataset = as_dataset(dataset)
+    return {(name, i.name): i.channel for name in dataset.table_names()
+            for i in dataset.spec(name).indicators if i.channel}
+
+
+def _with_channel(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """The rows of counts of activity that have a channel, with a `channel` column."""
+    channels = indicator_channels(dataset)
+    channel = pd.Series([channels.get(key) for key in zip(frame["table"], frame["indicator"])], index=frame.index, dtype=object)
+    out = frame.assign(channel=channel)
+    return out[out["channel"].notna() & out["kind"].isin(ACTIVITY_KINDS)]
 
 
 def channel_series(dataset: Dataset) -> pd.DataFrame:
@@ -25,9 +37,8 @@ def channel_series(dataset: Dataset) -> pd.DataFrame:
 
     Only counts of activity (ACTIVITY_KINDS): a level such as the number of coordinating units measures capacity, not output.
     """
-    frame = yearly_frame(as_dataset(dataset))
-    frame = frame[frame["table"].isin(CHANNELS) & frame["kind"].isin(ACTIVITY_KINDS)]
-    out = frame.assign(channel=frame["table"].map(CHANNELS))
+    dataset = as_dataset(dataset)
+    out = _with_channel(yearly_frame(dataset), dataset)
     return out[["channel", "table", "indicator", "year", "value", "unit"]].reset_index(drop=True)
 
 
@@ -49,12 +60,11 @@ def channel_growth(dataset: Dataset) -> pd.DataFrame:
     the one that counts its events; the others (attendances) describe the same activity again.
     """
     dataset = as_dataset(dataset)
-    summary = growth_summary(dataset)
-    summary = summary[summary["table"].isin(CHANNELS) & summary["kind"].isin(ACTIVITY_KINDS)]
-    headings = {(t, i.name): getattr(i, "heading", None) or i.name for t in CHANNELS if t in dataset.table_names()
+    summary = _with_channel(growth_summary(dataset), dataset)
+    headings = {(t, i.name): getattr(i, "heading", None) or i.name for t in dataset.table_names()
                 for i in dataset.spec(t).indicators}
     activity = [f"{t}: {headings[(t, i)]}" for t, i in zip(summary["table"], summary["indicator"])]
-    out = summary.assign(channel=summary["table"].map(CHANNELS), activity=activity,
+    out = summary.assign(activity=activity,
                          direction=[direction(*r) for r in zip(summary["trend_growth"], summary["trend_growth_low"],
                                                              summary["trend_growth_high"])])
     out["primary"] = ~out.duplicated("activity")
@@ -78,7 +88,7 @@ def channel_comparison(dataset: Dataset) -> pd.DataFrame:
     """
     growth = channel_growth(dataset)
     rows = []
-    for channel in dict.fromkeys(CHANNELS.values()):
+    for channel in CHANNEL_NAMES:
         every = growth[growth["channel"] == channel]
         part = every[every["primary"]]
         rates = part["cagr"].dropna().astype(float)

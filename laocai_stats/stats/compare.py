@@ -37,6 +37,17 @@ class Comparison:
 # ---------------------------------------------------------------------------------------------
 # Loading: each input validated, each with its own province name.
 
+def _not_reported_notes(notes: pd.DataFrame, datasets: list[Dataset]) -> pd.DataFrame:
+    """Say 'not reported' where a province deleted a row of the paper's table, rather than that it lacks the indicator."""
+    deleted = {(d.province, t, i.name) for d in datasets for t in d.table_names() for i in d.spec(t).not_reported}
+    out = notes.copy()
+    for n, r in out.iterrows():
+        if (r["province"], r["table"], r["indicator"]) in deleted:
+            out.at[n, "note"] = (f"{r['indicator']} is not reported by {r['province']} (the paper's row was deleted from its data; "
+                                 "not the same as a figure left blank): left out of its comparison")
+    return out
+
+
 def as_sources(value) -> list:
     """One source (a path or a Dataset) or many, as a list: papermill's `-p others b.xlsx` passes one string."""
     if value is None:
@@ -313,6 +324,7 @@ def compare(sources, others=(), *, check: bool = True) -> Comparison:
     ranking = rank_provinces(growth)
     ratio_wide, ratio_shared = province_ratios({d.province: yearly_ratios(d) for d in datasets})
     notes = comparison_notes(provinces, shared, ranking, ratio_shared, name_notes)
+    notes = _not_reported_notes(notes, datasets)
     labels = {i.name: i.display for d in datasets for t in d.table_names() for i in d.spec(t).indicators}
     labels.update({r.name: r.label for r in RATIOS})
     return Comparison(

@@ -95,3 +95,32 @@ def growth_summary(dataset: Dataset) -> pd.DataFrame:
     for column in ("kind", "title", "label", "table_number"):
         out[column] = [meta[(t, i)][column] for t, i in zip(out["table"], out["indicator"])]
     return out[GROWTH_COLUMNS + EXTRA_COLUMNS].reset_index(drop=True)
+
+
+REPORTED, NOT_REPORTED = "reported", "not reported"
+
+
+def growth_table(dataset: Dataset) -> pd.DataFrame:
+    """growth.csv: the growth summary with a `status` column, and a row for each paper indicator not reported.
+
+    An indicator reported blank (unknown) is computed like any other, with missing statistics where its values
+    are missing (`n_missing` counts them); an indicator the data do not report (a paper row deleted) gets a row
+    with status 'not reported' and every statistic blank: it is neither zero nor unknown, it was not counted.
+    """
+    dataset = as_dataset(dataset)
+    summary = growth_summary(dataset).assign(status=REPORTED)
+    rows = []
+    for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
+        spec = dataset.spec(name)
+        if spec.keyed_by != "year":
+            continue
+        for i in spec.not_reported:
+            rows.append({"table": name, "indicator": i.name, "unit": i.unit, "kind": i.kind, "table_number": spec.number,
+                         "title": i.display, "label": i.label, "n_years": 0, "status": NOT_REPORTED})
+    if not rows:
+        return summary
+    # Whole-number columns become nullable, so that the blank statistics stay blank (never 0 or 0.0).
+    dtypes = {c: ("Int64" if str(t) in ("int64", "Int64") else t) for c, t in summary.dtypes.items()}
+    missing = pd.DataFrame(rows).reindex(columns=summary.columns)
+    return pd.concat([summary.astype(dtypes), missing.astype(dtypes)], ignore_index=True)
+

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..data.limits import too_many_digits
 from ..data.specs import YEAR_RANGE
+from ..text import nfc
 
 # Beyond this a float no longer holds every whole number exactly; no count in these tables comes close.
 LARGEST_COUNT = 10**15
@@ -15,7 +16,11 @@ BLANKS = " \t\r\n\u00a0\u202f"
 # "1,263", "1.263", "1 263", "1.263.000": one kind of separator between groups of exactly three digits.
 THOUSANDS = re.compile(r"^\d{1,3}(?P<sep>[,.\u00a0\u202f ])\d{3}(?:(?P=sep)\d{3})*$")
 WHOLE = re.compile(r"^[+-]?\d+$")
-SEPARATOR_NAMES = {",": "','", ".": "'.'", " ": "a space", "\u00a0": "a space", "\u202f": "a space"}
+SEPARATOR_NAMES = {",": "','", ".": "'.'", " ": "a space", "\u00a0": "a no-break space", "\u202f": "a narrow no-break space"}
+
+
+INVISIBLE = {"\u00a0": "a no-break space", "\u202f": "a narrow no-break space", "\u2007": "a figure space",
+             "\u200b": "a zero-width space", "\ufeff": "a zero-width no-break space"}
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,12 @@ def shown(value, limit: int = 40) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, str):
         text = value if len(value) <= limit else value[: limit - 1] + "…"
-        return repr(text) if "'" not in text else f'"{text}"'
+        # As typed, not as Python escapes it: invisible characters are shown as what they look like, and named.
+        named = [name for char, name in INVISIBLE.items() if char in text]
+        for char in INVISIBLE:
+            text = text.replace(char, " " if char in "\u00a0\u202f\u2007" else "")
+        quoted = f"'{text}'" if "'" not in text else f'"{text}"'
+        return quoted + (f" (with {' and '.join(named)})" if named else "")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -116,7 +126,7 @@ def _decimal_point_hint(value: float) -> str:
     # 1.263 typed in a Vietnamese habit but stored by an English-locale Excel as one point two six three.
     thousands = value * 1000
     if 0 < value < 1000 and abs(thousands - round(thousands)) < 1e-6 and round(thousands) % 10:
-        return f"; if you meant {round(thousands)}, retype it without the '.' (Excel took it for a decimal point)"
+        return f"; if you meant {round(thousands)}, retype it without the '.' (Excel or LibreOffice Calc took it for a decimal point)"
     return ""
 
 
@@ -181,7 +191,7 @@ class Grid:
                 self.truncated = True
                 continue
             held = values_ws._cells.get(key)
-            value = held.value if held is not None else None
+            value = nfc(held.value) if held is not None else None
             formula = formulas.get(key)
             if value is None and formula is None:
                 continue

@@ -22,6 +22,10 @@ ID_HEADER = "Id"
 NUMBER_HEADER = "No."
 INDICATOR_HEADER = "Indicator"
 UNIT_HEADER = "Unit"
+KIND_HEADER = "Kind"
+CHANNEL_HEADER = "Channel"
+KINDS = ("flow", "level")  # what an indicator added to a yearly table may be
+CHANNELS = ("direct", "indirect")  # the paper's section 2.4; blank = outside the channel comparison
 TOTAL_LABEL = "Total"
 
 # (metadata key, label in column A of the About sheet); the value sits in column B.
@@ -82,7 +86,7 @@ def normal(text) -> str:
 SNAKE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def snake_id(label: str) -> str:
+def snake_id(label: str, prefix: str = "group") -> str:
     """A stable snake_case id from a label: accents dropped (Vietnamese included), apostrophes removed."""
     text = label.replace("đ", "d").replace("Đ", "D")
     text = unicodedata.normalize("NFKD", text)
@@ -90,8 +94,8 @@ def snake_id(label: str) -> str:
     text = re.sub(r"['’`]", "", text.lower())
     text = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
     if not text:
-        return "group"
-    return text if text[0].isalpha() else f"group_{text}"
+        return prefix
+    return text if text[0].isalpha() else f"{prefix}_{text}"
 
 
 @cache

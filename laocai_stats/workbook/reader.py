@@ -36,7 +36,15 @@ from .sheets import NOT_STATED, SheetResult, read_table_sheet
 MAX_ROWS, MAX_COLUMNS = 5000, 300
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 RESERVED = {normal(INSTRUCTIONS_SHEET), normal(ABOUT_SHEET), normal(SOURCES_SHEET)}
-SAVE_AS = "open it in Excel or LibreOffice Calc and save it as 'Excel Workbook (*.xlsx)'"
+SAVE_AS = ("open it in Excel or LibreOffice Calc and save it as .xlsx (Excel: File > Save As, type 'Excel Workbook (*.xlsx)'; "
+           "LibreOffice Calc: File > Save As..., file type 'Excel 2007-365 (.xlsx)', then 'Use Excel 2007-365!')")
+# Other spreadsheet formats are refused with the steps that turn them into .xlsx: one reader, one set of checks.
+OTHER_FORMATS = {
+    ".ods": "a LibreOffice Calc spreadsheet (.ods)",
+    ".fods": "a LibreOffice Calc flat spreadsheet (.fods)",
+    ".xls": "an old Excel 97-2003 workbook (.xls)",
+    ".xlsb": "an Excel binary workbook (.xlsb)",
+}
 
 
 class WorkbookReader:
@@ -155,17 +163,56 @@ class WorkbookReader:
             if title != expected:
                 result.problems.insert(0, self._problem(f"read as Table {spec.number} ({name}); expected the sheet name '{expected}'",
                                                         sheet=title, severity="warning"))
-            sourced = {normal(s["sheet"]) for s in self._metadata["sources"] if s["source"]}
-            if result.has_figures and result.spec.source == NOT_STATED and normal(title) not in sourced:
-                result.problems.append(self._problem("the figures have no source: write where they come from after 'Source:', "
-                                                     "or on the Sources sheet", sheet=title, cell=result.source_cell, severity="warning"))
+            self._check_sourced(result, title)
             results[name] = result
         claimed = set(matched.values())
         for title in grids:
-            if title not in claimed and normal(title) not in RESERVED:
-                self._tail.append(self._problem("extra sheet, not read: only the About, Sources and 'Table N ...' sheets are read",
+            if title in claimed or normal(title) in RESERVED:
+                continue
+            found = NEW_TABLE.match(" ".join(title.split()))
+            if found is None:
+                self._tail.append(self._problem("extra sheet, not read: only the About, Sources and 'Table N ...' sheets are read; "
+                                                "to add a table, name its sheet 'Table N short name' (N after the paper's tables)",
                                                 sheet=title, severity="warning"))
+                continue
+            result = self._read_new_table(grids[title], int(found.group(1)), found.group(2), results)
+            results[result.spec.name] = result
         return results
+
+
+    def _check_sourced(self, result: SheetResult, title: str) -> None:
+        sourced = {normal(s["sheet"]) for s in self._metadata["sources"] if s["source"]}
+        if result.has_figures and result.spec.source == NOT_STATED and normal(title) not in sourced:
+            result.problems.append(self._problem("the figures have no source: write where they come from after 'Source:', "
+                                                 "or on the Sources sheet", sheet=title, cell=result.source_cell, severity="warning"))
+
+    def _read_new_table(self, grid: Grid, number: int, short: str, results: dict[str, SheetResult]) -> SheetResult:
+        """A table the paper does not have: its definition comes from the sheet itself."""
+        name = snake_id(short, "table") if short.strip() else f"table_{number}"
+        if name in results:
+            name = f"{name}_{number}"
+        title_text = grid.text(1, 1)
+        heading = re.match(rf"^\s*table\s*{number}\s*:\s*(.*)$", title_text, re.IGNORECASE)
+        caption_text = heading.group(1).strip() if heading else ""
+        base = TableSpec(name=name, number=number, caption=caption_text or short or name, section="", source="",
+                         keyed_by="year", printed_layout="indicators_in_rows", indicators=(), path=grid.title,
+                         totals_path=grid.title, reference=False)
+        result = read_table_sheet(grid, base, self._shown)
+        taken = next((r for r in results.values() if r.spec.number == number), None)
+        if taken is not None:
+            result.problems.insert(0, self._problem(f"Table {number} is already '{taken.spec.path or sheet_name(taken.spec)}'; number the new table "
+                                                    "after the others, in the sheet name and in the title cell", sheet=grid.title))
+        if not caption_text:
+            result.problems.insert(0, self._problem(f"a new table needs its caption in the title cell, as 'Table {number}: what the table counts'; "
+                                                    f"found {shown(title_text) if title_text else 'a blank cell'}", sheet=grid.title, cell="A1"))
+        self._check_sourced(result, grid.title)
+        if not any(p.severity == "error" for p in result.problems):
+            result.problems.insert(0, self._problem(f"new table '{name}' (Table {number}: {result.spec.caption}), "
+                                                    f"{len(result.spec.indicators)} indicator(s)", sheet=grid.title, severity="info"))
+        return result
+
+
+NEW_TABLE = re.compile(r"^table\s*(\d+)\s*(.*)$", re.IGNORECASE)
 
 
 def match_sheets(grids: dict[str, Grid], specs: dict[str, TableSpec]) -> dict[str, str]:
@@ -350,4 +397,36 @@ def _cause(exc: BaseException, kind: type) -> BaseException | None:
     return found
 
 
-register_reader((".xlsx", ".xlsm"), WorkbookReader)
+def refuse_other_format(path: Path):
+    """A spreadsheet in a format this package does not read: say exactly how to save it as .xlsx."""
+    import shlex
+
+    what = OTHER_FORMATS[path.suffix.lower()]
+    raise DataError(Problem(str(path), f"this is {what}, which laocai-stats does not read; {SAVE_AS}, then use the new file: "
+                                       f"laocai-stats validate {shlex.quote(str(path.with_suffix('.xlsx')))}"))
+
+
+# Workbooks already read in this process, by path as given, resolved path, modification time and size: `reproduce`
+# reads the workbook once before its notebook workers fork, and every notebook's kernel, forked from them, finds
+# it here instead of reading it again. A changed file has another time or size, so it is read afresh.
+_OPENED: dict[tuple, WorkbookReader] = {}
+MAX_OPENED = 8
+
+
+def open_workbook(path: Path) -> WorkbookReader:
+    """A WorkbookReader for `path`, reusing one this process already made for the same unchanged file."""
+    try:
+        stat = Path(path).stat()
+        key = (str(path), str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return WorkbookReader(path)  # let the reader say what is wrong with the file
+    if key not in _OPENED:
+        reader = WorkbookReader(path)
+        if len(_OPENED) >= MAX_OPENED:
+            _OPENED.pop(next(iter(_OPENED)))
+        _OPENED[key] = reader
+    return _OPENED[key]
+
+
+register_reader((".xlsx", ".xlsm"), open_workbook)
+register_reader(tuple(OTHER_FORMATS), refuse_other_format)

@@ -5,6 +5,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
+from ..data.sources import NOT_STATED
 from ..data.specs import GroupSpec, IndicatorSpec, TableSpec
 from ..errors import Problem
 from .cells import (
@@ -18,11 +19,16 @@ from .cells import (
     shown,
 )
 from .layout import (
+    CHANNEL_HEADER,
+    CHANNELS,
     HEADER_ROW,
     ID_HEADER,
+    KIND_HEADER,
+    KINDS,
     SNAKE_ID,
     SOURCE_PREFIX,
     TOTAL_LABEL,
+    UNIT_HEADER,
     indicator_header,
     label_header,
     normal,
@@ -35,7 +41,6 @@ NUMBER_HEADERS = {"no.", "no", "s. no", "s.no", "stt", "#"}
 YEAR_LABEL_HEADERS = {"indicator", "indicators", "targets"}
 # A row starting like this ends the table: notes typed straight under it, with no blank row between.
 NOTE_START = re.compile(r"^\s*(notes?|sources?|ghi chú|nguồn)\s*:", re.IGNORECASE)
-NOT_STATED = "not stated"
 JUMP = 10
 
 
@@ -53,6 +58,8 @@ class SheetResult:
 class Columns:
     label: int | None = None
     unit: int | None = None
+    kind: int | None = None
+    channel: int | None = None
     number: int | None = None
     total: int | None = None
     total_label: str = TOTAL_LABEL
@@ -165,6 +172,10 @@ class _TableSheet:
                 cols.label = column
             elif self.by_year and text == "unit" and cols.unit is None:
                 cols.unit = column
+            elif self.by_year and text == normal(KIND_HEADER) and cols.kind is None:
+                cols.kind = column
+            elif self.by_year and text == normal(CHANNEL_HEADER) and cols.channel is None:
+                cols.channel = column
             elif text == normal(TOTAL_LABEL) and offers_total(self.spec) and cols.total is None:
                 cols.total, cols.total_label = column, self.grid.text(header, column)
             elif not self.by_year:
@@ -242,7 +253,7 @@ class _TableSheet:
         guarded = [1] + cols.data
         for min_row, min_col, max_row, max_col, coord in self.grid.merged:
             if max_row >= header and min_row <= end and any(min_col <= c <= max_col for c in guarded):
-                self.problem("merged cells; expected one value per cell: unmerge them (Excel: Home > Merge & Center) "
+                self.problem("merged cells; expected one value per cell: unmerge them (Excel: Home > Merge & Center; LibreOffice Calc: Format > Merge and Unmerge Cells > Split Cells) "
                              "and type each figure in its own cell", coord)
 
     def check_blank_columns(self, header: int, end: int, cols: Columns) -> None:
@@ -261,23 +272,29 @@ class _TableSheet:
         by_id = {normal(i.name): i for i in self.spec.indicators}
         ids = ", ".join(i.name for i in self.spec.indicators)
         seen: dict[str, int] = {}
+        added: list[IndicatorSpec] = []
         for row in range(header + 1, end + 1):
             id_text = self.grid.text(row, 1)
             has_data = any(not _empty(self.grid.cell(row, c)) for c in cols.data)
+            defined = any(self.grid.text(row, c) for c in (cols.unit, cols.kind, cols.channel) if c)
             if not id_text:
-                if not has_data:
+                if not has_data and not defined:
                     continue  # a heading or a note inside the table
                 label = normal(self.grid.value(row, cols.label))
                 matches = [i for i in self.spec.indicators if normal(i.label) == label]
-                if len(matches) != 1:
+                if len(matches) == 1 and self.spec.reference:
+                    indicator = matches[0]
+                elif matches:
                     self.problem(f"these figures have no indicator id; expected one of {ids} in column A", coordinate(row, 1))
                     continue
-                indicator = matches[0]
+                else:
+                    indicator = self.added_indicator(row, cols, seen, added)
+                    if indicator is None:
+                        continue
             else:
                 indicator = by_id.get(normal(id_text))
                 if indicator is None:
-                    self.problem(f"unknown indicator id {shown(id_text)}; expected one of: {ids} "
-                                 "(write notes below the table, after a blank row)", coordinate(row, 1))
+                    self.problem(self.unknown_id(id_text, ids), coordinate(row, 1))
                     continue
             if indicator.name in seen:
                 self.problem(f"indicator '{indicator.name}' appears again (first in row {seen[indicator.name]}); expected one row per indicator",
@@ -285,14 +302,77 @@ class _TableSheet:
                 continue
             seen[indicator.name] = row
             self.check_unit(row, cols, indicator)
+            self.check_definition(row, cols, indicator)
             for column, year in cols.years.items():
                 self.keep(indicator, "year", year, row, column)
             if cols.total:
                 self.keep_total(indicator, cols.total_label, row, cols.total)
-        for indicator in self.spec.indicators:
-            if indicator.name not in seen:
-                self.problem(f"no row for indicator '{indicator.name}' ({indicator.label}, in {indicator.unit}); expected a row with "
-                             f"'{indicator.name}' in column A (leave its figures blank if unknown)")
+        present = [i for i in self.spec.indicators if i.name in seen]
+        missing = tuple(i for i in self.spec.indicators if i.name not in seen)
+        for indicator in missing:
+            self.problem(f"no row for the paper's indicator '{indicator.name}' ({indicator.label}, in {indicator.unit}): read as "
+                         "'not reported' by this province, kept apart from a figure left blank (unknown); to report it, restore its row "
+                         "from a fresh template", severity="info")
+        if not present and not added and not any(p.severity == "error" for p in self.result.problems):
+            self.problem(f"expected at least one indicator row below the header row (row {header}): its label, unit, "
+                         f"{KIND_HEADER.lower()} and figures, {ID_HEADER} left blank", coordinate(header + 1, cols.label))
+        self.spec = dataclasses.replace(self.spec, indicators=tuple(present + added), not_reported=missing,
+                                        added=tuple(i.name for i in added))
+
+    def unknown_id(self, id_text: str, ids: str) -> str:
+        if not self.spec.reference:
+            return (f"the {ID_HEADER} {shown(id_text)} in a table the paper does not have: this sheet seems copied from another table "
+                    f"and still holds its Ids; clear column A ({ID_HEADER}) of this table's rows, so that each row becomes a new indicator")
+        return (f"unknown indicator id {shown(id_text)}; expected one of: {ids}; to add an indicator, leave {ID_HEADER} blank and "
+                f"type its label, unit, {KIND_HEADER.lower()} and {CHANNEL_HEADER.lower()} (write notes below the table, after a blank row)")
+
+    def added_indicator(self, row: int, cols: Columns, seen: dict[str, int], added: list[IndicatorSpec]) -> IndicatorSpec | None:
+        """A row with a blank Id: a new indicator, defined by its label, unit, kind and channel."""
+        label = self.grid.text(row, cols.label)
+        unit = self.grid.text(row, cols.unit) if cols.unit else ""
+        kind = normal(self.grid.text(row, cols.kind)) if cols.kind else ""
+        channel = normal(self.grid.text(row, cols.channel)) if cols.channel else ""
+        errors = len(self.result.problems)
+        if cols.unit is None or cols.kind is None:
+            wanted = " and ".join(h for h, c in ((UNIT_HEADER, cols.unit), (KIND_HEADER, cols.kind)) if c is None)
+            self.problem(f"a row with a blank {ID_HEADER} is a new indicator, and the header row has no '{wanted}' column to define it: "
+                         "copy the header row from a fresh `laocai-stats template`", coordinate(row, 1))
+            return None
+        if not label:
+            self.problem(f"a row with a blank {ID_HEADER} is a new indicator: type its name here", coordinate(row, cols.label))
+        if not unit:
+            self.problem("type the unit the new indicator is counted in (e.g. posts, people)", coordinate(row, cols.unit))
+        if not kind:
+            self.problem(f"type the new indicator's kind: {' or '.join(KINDS)} (a flow is counted during each year, a level is in place in it)",
+                         coordinate(row, cols.kind))
+        elif kind not in KINDS:
+            self.problem(f"expected the kind {' or '.join(KINDS)}, found {shown(self.grid.text(row, cols.kind))}; pick one from the cell's list",
+                         coordinate(row, cols.kind))
+        if channel and channel not in CHANNELS:
+            self.problem(f"expected the channel {' or '.join(CHANNELS)} (the paper's section 2.4), found {shown(self.grid.text(row, cols.channel))}; "
+                         "pick one from the cell's list, or leave it blank for an indicator outside both", coordinate(row, cols.channel))
+        if len(self.result.problems) > errors:
+            return None
+        ident = snake_id(label, "indicator")
+        first = seen.get(ident)
+        if first is not None or any(normal(i.name) == ident for i in self.spec.indicators):
+            other = coordinate(first, cols.label) if first is not None else f"the paper's indicator '{ident}'"
+            self.problem(f"the label {shown(label)} gives the id '{ident}', as {other} does; ids must differ within a table: "
+                         "change one of the two labels", coordinate(row, cols.label))
+            return None
+        indicator = IndicatorSpec(name=ident, label=label, unit=unit, kind=kind, channel=channel or None)
+        added.append(indicator)
+        self.problem(f"new indicator '{ident}' ({label}, {unit}, a {kind}" + (f", {channel} channel)" if channel else ", no channel)"),
+                     coordinate(row, cols.label), severity="info")
+        return indicator
+
+    def check_definition(self, row: int, cols: Columns, indicator: IndicatorSpec) -> None:
+        """A paper indicator's kind and channel are the paper's: a different one typed is refused."""
+        for column, expected, what in ((cols.kind, indicator.kind, KIND_HEADER), (cols.channel, indicator.channel, CHANNEL_HEADER)):
+            typed = normal(self.grid.text(row, column)) if column else ""
+            if typed and expected and typed != expected and indicator.name not in self.spec.added:
+                self.problem(f"the {what.lower()} of '{indicator.name}' is the paper's, {expected}, found {shown(self.grid.text(row, column))}; "
+                             f"restore {expected}, or add the figures as a new indicator in a row of its own", coordinate(row, column))
 
     def read_group_rows(self, header: int, end: int, cols: Columns) -> list[GroupSpec]:
         reference = {normal(g.label): g for g in self.spec.groups}
@@ -381,7 +461,8 @@ class _TableSheet:
                 continue  # a blank figure makes the sum unknown, so the total cannot be checked
             added = sum(p[0] for p in parts)
             if added != total["value"]:
-                self.warn(f"the total typed, {total['value']}, does not match the sum of its rows, {added}; "
+                parts_name = f"the years {keys[0]}-{keys[-1]}" if self.by_year else f"the {(self.spec.group_label or 'group').lower()} rows"
+                self.warn(f"the total typed in {where} is {total['value']}, {parts_name} sum to {added}; "
                           "it is kept as typed, never replaced", where)
 
     def check_below(self, end: int, cols: Columns) -> None:

@@ -23,9 +23,13 @@ from .layout import (
     FORMAT_VERSION,
     HEADER_ROW,
     HINT_ROW,
+    CHANNEL_HEADER,
+    CHANNELS,
     ID_HEADER,
     INSTRUCTIONS_SHEET,
+    KIND_HEADER,
     KIND_MEANINGS,
+    KINDS,
     NUMBER_FORMAT,
     NUMBER_HEADER,
     SOURCE_PREFIX,
@@ -50,6 +54,7 @@ from .layout import (
 DOCUMENT_TIME = dt.datetime(2024, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 SOURCES_ROWS = 200
+ADDED_ROWS = 50  # rows below a table that offer the Kind and Channel drop-downs, for indicators a province adds
 
 
 def write_workbook(data, path: str | Path, *, province: str | None = None, years=None) -> Path:
@@ -174,7 +179,8 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
     _put(ws, SOURCE_ROW, 2, source)
     what = (spec.group_label or "group").lower()
     hint = (f"One row per {what}: insert rows above '{TOTAL_LABEL}' to add one (name it, leave {ID_HEADER} blank), delete those "
-            "the province does not have. " if by_group else f"Do not change column A ({ID_HEADER}). ")
+            "the province does not have. " if by_group else
+            f"Do not change column A ({ID_HEADER}); to add an indicator, type a row below the table with {ID_HEADER} blank. ")
     _put(ws, HINT_ROW, 1, hint + "Whole numbers in the unit shown; leave a cell blank if the figure is unknown (blank is not zero).", styles["hint"])
 
     headers = [ID_HEADER] + ([NUMBER_HEADER] if has_number_column(spec) else []) + [label_header(spec)]
@@ -185,6 +191,9 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
         years = content.years[spec.name]
         headers += [UNIT_HEADER] + list(years) + ([total_label] if offers_total(spec) else [])
         first_value = len(headers) - len(years) - (1 if offers_total(spec) else 0) + 1
+        # Kind and Channel last, so that the figures sit where they always did.
+        kind_col = len(headers) + 1
+        headers += [KIND_HEADER, CHANNEL_HEADER]
     for column, text in enumerate(headers, start=1):
         cell = _put(ws, HEADER_ROW, column, text, styles["bold"])
         cell.fill, cell.alignment = styles["fill"], styles["wrap"]
@@ -225,6 +234,8 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
                 _put(ws, row, number_col, indicator.printed_row)
             _put(ws, row, label_col, indicator.label)
             _put(ws, row, label_col + 1, indicator.unit)
+            _put(ws, row, kind_col, indicator.kind)
+            _put(ws, row, kind_col + 1, indicator.channel)
             for offset, year in enumerate(years):
                 _put(ws, row, first_value + offset, values.get((indicator.name, year)), number_format=NUMBER_FORMAT)
             if offers_total(spec):
@@ -236,6 +247,12 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
                                     error="Type a year such as 2019, as a number; each year once.")
         year_check.add(f"{get_column_letter(first_value)}{HEADER_ROW}:{get_column_letter(first_value + len(years) - 1)}{HEADER_ROW}")
         ws.add_data_validation(year_check)
+        for offset, choices, what in ((0, KINDS, KIND_HEADER), (1, CHANNELS, CHANNEL_HEADER)):
+            column = get_column_letter(kind_col + offset)
+            pick = DataValidation(type="list", formula1=f'"{",".join(choices)}"', allow_blank=True, showErrorMessage=True,
+                                  errorTitle=what, error=f"Pick one of: {', '.join(choices)}.")
+            pick.add(f"{column}{FIRST_DATA_ROW}:{column}{row - 1 + ADDED_ROWS}")
+            ws.add_data_validation(pick)
 
     figures = f"{get_column_letter(first_value)}{FIRST_DATA_ROW}:{get_column_letter(last_value)}{row - 1}"
     count_check = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
@@ -249,6 +266,7 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
         widths[number_col] = 6
     if not by_group:
         widths[label_col + 1] = 12
+        widths[kind_col] = widths[kind_col + 1] = 9
     for column in range(first_value, last_value + 1):
         widths[column] = 22 if by_group else 11
     for column, width in widths.items():
@@ -266,7 +284,7 @@ def _instructions(ws, content: _Content, styles) -> None:
         ("", None),
         ("1. Each table of the paper has its own sheet ('Table 1 agents' ... ). Indicators are rows; years are columns. "
          "Type each figure in its cell, in the unit shown in the Unit column (or the column heading of Table 1).", None),
-        ("2. Type whole numbers: no decimals, no negative numbers, no thousands separators (Excel adds them on display). "
+        ("2. Type whole numbers: no decimals, no negative numbers, no thousands separators (Excel and LibreOffice Calc add them on display). "
          "A cell that breaks this rule is refused by Excel's data validation, and by `laocai-stats validate`.", None),
         ("3. Unknown figure: leave the cell blank. A blank is read as 'unknown', never as zero; type 0 only for a count that really was zero.", None),
         ("4. Flows and levels: a flow is counted during each year (e.g. conferences held), so years may be added up; "
@@ -284,7 +302,13 @@ def _instructions(ws, content: _Content, styles) -> None:
         (f"10. Sources: write where each table's figures come from after '{SOURCE_PREFIX}' in row {SOURCE_ROW} of its sheet, "
          f"and, figure by figure if they differ, on the '{SOURCES_SHEET}' sheet (sheet, cells such as E5:I5, document, page, date).", None),
         (f"11. Type the province's name on the '{ABOUT_SHEET}' sheet. Notes may go below a table, after a blank row.", None),
-        ("12. Check the file: `laocai-stats validate FILE.xlsx` lists every problem, one line each with its sheet and cell. "
+        (f"12. Another indicator (posts on Facebook or Zalo, SMS campaigns, door-to-door visits, ...): type a row right below the "
+         f"table's rows with {ID_HEADER} blank, its label, its unit, its {KIND_HEADER} ({' or '.join(KINDS)}) and its {CHANNEL_HEADER} "
+         f"({' or '.join(CHANNELS)} communication, as section 2.4 of the paper defines them; blank for neither). `validate` shows the id "
+         "it gets. A row of the paper the province does not report may be deleted: it is then 'not reported', not 'unknown'.", None),
+        ("13. Another table: copy a yearly table's sheet (right-click the tab > Move or Copy... > Create a copy), name it "
+         "'Table 6 short name' (the next number), write 'Table 6: what it counts' in cell A1, clear column A and type its own rows.", None),
+        ("14. Check the file: `laocai-stats validate FILE.xlsx` lists every problem, one line each with its sheet and cell. "
          "Then use it anywhere the data are asked for, e.g. `laocai-stats show website --data FILE.xlsx`.", None),
         ("", None),
     ]
