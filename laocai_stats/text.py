@@ -1,7 +1,21 @@
-"""Text shown to people or written to files: escaping what a user typed, and formatting numbers."""
+"""Text shown to people or written to files: escaping what a user typed, translating messages, formatting numbers."""
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
+from functools import cache
+from pathlib import Path
+
 import pandas as pd
+
+# English is the language of the code's messages; other languages come from gettext catalogues read at run time
+# (laocai_stats/locales/LANG/LC_MESSAGES/laocai_stats.po), so a translator edits one reviewable file and no build
+# step is needed. The language is a context variable: the edge (CLI, reproduce, a notebook) sets it once.
+DEFAULT_LANGUAGE = "en"
+LOCALES_DIR = Path(__file__).with_name("locales")
+DOMAIN = "laocai_stats"
+_LANGUAGE = contextvars.ContextVar("laocai_stats_language", default=DEFAULT_LANGUAGE)
 
 # OWASP "CSV Injection": a cell starting with one of these may be evaluated as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -51,15 +65,129 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join([header, rule, *body])
 
 
+@cache
+def languages() -> tuple[str, ...]:
+    """The languages laocai-stats can speak: English and every language with a catalogue."""
+    found = sorted(p.parent.parent.name for p in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")) if LOCALES_DIR.is_dir() else []
+    return (DEFAULT_LANGUAGE, *[lang for lang in found if lang != DEFAULT_LANGUAGE])
+
+
+def check_language(lang: str | None) -> str:
+    """`lang` if laocai-stats has it (None gives the current language); else a LaocaiError naming the choices."""
+    if lang is None:
+        return language()
+    code = str(lang).strip().lower().replace("_", "-").split("-")[0]
+    if code not in languages():
+        from .errors import LaocaiError
+
+        raise LaocaiError(f"unknown language {lang!r}; expected one of: {', '.join(languages())}")
+    return code
+
+
+def language() -> str:
+    """The language messages, labels and numbers are shown in now."""
+    return _LANGUAGE.get()
+
+
+@contextlib.contextmanager
+def use_language(lang: str | None):
+    """Show text in `lang` inside the block (None keeps the current language)."""
+    token = _LANGUAGE.set(check_language(lang))
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def in_data_language(func):
+    """Run `func` in the language of the Dataset among its arguments (its `language`; None keeps the current one).
+
+    Text about a data set is written in the data's language: a Vietnamese workbook gives Vietnamese prose and figures.
+    """
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        dataset = next((a for a in (*args, *kwargs.values()) if hasattr(a, "language") and hasattr(a, "specs")), None)
+        with use_language(getattr(dataset, "language", None)):
+            return func(*args, **kwargs)
+    return wrapper
+
+
+@cache
+def _catalogue(lang: str) -> dict[str, str]:
+    if lang == DEFAULT_LANGUAGE:
+        return {}
+    from babel.messages.pofile import read_po
+
+    path = LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    # Fuzzy entries are a translator's unchecked guesses: gettext does not use them, nor does this.
+    return {_key(m.context, m.id): m.string for m in catalog if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+
+
+def _key(context: str | None, message: str) -> str:
+    # gettext's own convention: context and message joined by EOT.
+    return f"{context}\x04{message}" if context else message
+
+
+def _(message: str) -> str:
+    """`message` (English, as written in the code) in the current language; itself where there is no translation."""
+    return _catalogue(language()).get(message, message)
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` in the current language, read in `context` (e.g. "column": a CSV column's heading)."""
+    return _catalogue(language()).get(_key(context, message), message)
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation where it is defined (a constant); translate it with `_` where it is shown."""
+    return message
+
+
+def translations(message: str) -> set[str]:
+    """`message` in every language: what a reader recognises, whichever language a user's file is in."""
+    return {message} | {_catalogue(lang).get(message, message) for lang in languages()}
+
+
+def localized(obj, field: str, lang: str | None = None):
+    """A descriptor's text in the current language: `obj.translations[lang][field]`, else the English `obj.<field>`.
+
+    Translations are data beside the English text (DHIS2's idea), not catalogue messages: they belong to the data set.
+    """
+    lang = lang or language()
+    table = getattr(obj, "translations", None) or {}
+    value = (table.get(lang) or {}).get(field)
+    return value if value else getattr(obj, field)
+
+
+def missing() -> str:
+    """How a missing number is shown to people."""
+    return _("n/a")
+
+
 def percent(fraction, digits: int = 1) -> str:
-    """0.295 -> '29.5 %'; missing -> 'n/a'."""
+    """0.295 -> '29.5 %' (Vietnamese: '29,5 %'); missing -> 'n/a'."""
     if fraction is None or pd.isna(fraction):
-        return "n/a"
-    return f"{fraction * 100:.{digits}f} %"
+        return missing()
+    if language() == DEFAULT_LANGUAGE:
+        return f"{fraction * 100:.{digits}f} %"
+    # Babel's number with the locale's symbols; the space before % is the project's (ISO 80000) style, which the
+    # English output already follows, where CLDR's Vietnamese pattern has none ('29,5%').
+    return f"{_babel_number(fraction * 100, digits)} %"
 
 
 def number(value, digits: int = 0) -> str:
-    """Thousands separators as the paper prints them; missing -> 'n/a'."""
+    """Thousands separators as the paper prints them ('1,263'; Vietnamese '1.263'); missing -> 'n/a'."""
     if value is None or pd.isna(value):
-        return "n/a"
-    return f"{value:,.{digits}f}"
+        return missing()
+    if language() == DEFAULT_LANGUAGE:
+        return f"{value:,.{digits}f}"
+    return _babel_number(value, digits)
+
+
+def _babel_number(value, digits: int) -> str:
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=language(), decimal_quantization=True)

@@ -3,14 +3,27 @@ from __future__ import annotations
 
 import sys
 
+from . import lang_option
+
 
 def cmd_compare(args) -> int:
+    from ..data.dataset import open_dataset
+    from ..text import use_language
+
+    datasets = [open_dataset(source) for source in args.data_sets]
+    # Written in --lang, else in the language of the first data set that names one (English if none does).
+    lang = args.lang or next((d.language for d in datasets if d.language), None)
+    with use_language(lang):
+        return _compare(args, datasets)
+
+
+def _compare(args, datasets) -> int:
     from ..publish.comparison import write_comparison
     from ..stats.compare import compare
-    from ..text import percent
+    from ..text import _, percent
     from . import print_frame
 
-    comparison = compare(args.data_sets)
+    comparison = compare(datasets)
     ranking = comparison.ranking.copy()
     notes = comparison.notes
     if args.format != "csv":
@@ -19,16 +32,16 @@ def cmd_compare(args) -> int:
             ranking[column] = ranking[column].astype(object).map(percent)
     if args.format == "text":
         ranking = ranking[["table", "indicator", "rank", "of", "province", "cagr", "from_year", "to_year"]]
-        print("Ranking by CAGR over the years the provinces share (ties share a rank; n/a is not ranked):")
+        print(_("Ranking by CAGR over the years the provinces share (ties share a rank; n/a is not ranked):"))
         print_frame(ranking, "text")
         print()
-        print(f"Notes ({len(notes)}):" if len(notes) else "Notes: none; the data sets cover the same years and indicators.")
+        print(_("Notes ({count}):").format(count=len(notes)) if len(notes) else _("Notes: none; the data sets cover the same years and indicators."))
         for note in notes["note"]:
             print(f"- {note}")
     elif args.format == "markdown":
-        print("## Ranking\n")
+        print(_("## Ranking") + "\n")
         print_frame(ranking, "markdown")
-        print("\n## Notes\n")
+        print("\n" + _("## Notes") + "\n")
         print_frame(notes, "markdown")
     else:
         print_frame(ranking, "csv")
@@ -36,7 +49,7 @@ def cmd_compare(args) -> int:
         print_frame(notes, "csv")
     if args.out:
         written = write_comparison(comparison, args.out)
-        print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
+        print(_("wrote {count} files to {folder}").format(count=len(written), folder=args.out), file=sys.stderr)
     return 0
 
 
@@ -47,4 +60,5 @@ def register(sub, *, data_option, format_option) -> None:
     p.add_argument("--out", default=None, metavar="DIR",
                    help="also write the CSVs and figures into DIR (replaced only when the run succeeds)")
     format_option(p)
+    lang_option(p, "the language of the figures and the text (default: the first data set's own, else en)")
     p.set_defaults(func=cmd_compare)

@@ -39,17 +39,26 @@ def cmd_facts(args) -> int:
 
 def cmd_validate(args) -> int:
     from ..data.dataset import open_dataset
+    from ..text import use_language
 
     dataset = open_dataset(args.path)
-    problems = dataset.problems()
+    # Answered in the workbook's language (its About sheet records it).
+    with use_language(dataset.language):
+        return _report_problems(args.path, dataset.problems())
+
+
+def _report_problems(path, problems) -> int:
+    from ..text import _
+
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
-        print(f"{problem.severity}: {problem}")
+        print(f"{_(problem.severity)}: {problem}")
     if errors:
         warnings = len(problems) - len(errors)
-        print(f"{args.path}: {len(errors)} error(s), {warnings} warning(s); fix the errors above and validate again", file=sys.stderr)
+        print(_("{path}: {errors} error(s), {warnings} warning(s); fix the errors above and validate again").format(
+            path=path, errors=len(errors), warnings=warnings), file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"{args.path}: valid ({len(problems)} warning(s))")
+    print(_("{path}: valid ({warnings} warning(s))").format(path=path, warnings=len(problems)))
     return 0
 
 

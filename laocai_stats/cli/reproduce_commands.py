@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import sys
 
+from . import lang_option
+
 
 def cmd_reproduce(args) -> int:
     from ..run.reproduce import reproduce
 
-    result = reproduce(args.out, args.data, province=args.province, jobs=args.jobs, progress=not args.quiet)
+    result = reproduce(args.out, args.data, province=args.province, lang=args.lang, jobs=args.jobs, progress=not args.quiet)
     for note in result.skipped:
         print(f"skipped {note}", file=sys.stderr)
     print(f"wrote {len(result.written)} files to {result.out}")
@@ -21,4 +23,5 @@ def register(sub, *, data_option, format_option) -> None:
     p.add_argument("--province", default=None, help="province name for titles and prose (default: the data's own)")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="notebooks run at once (default: one per core)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    lang_option(p, "the language of the report, figures, narrative and tables.xlsx headings (default: the data's own, else en)")
     p.set_defaults(func=cmd_reproduce)

@@ -8,6 +8,7 @@ from typing import Callable
 import pandas as pd
 
 from ..errors import DataError, LaocaiError, Problem
+from ..text import check_language
 from .frames import TableData
 from .package import PackageReader, default_data_dir
 from .specs import TableSpec
@@ -26,9 +27,10 @@ def register_reader(suffixes, reader: Callable[[Path], object]) -> None:
 class Dataset:
     """Metadata at once; each table read, validated and kept on first use."""
 
-    def __init__(self, reader, *, province: str | None = None):
+    def __init__(self, reader, *, province: str | None = None, lang: str | None = None):
         self._reader = reader
         self._province = province
+        self._language = check_language(lang) if lang else None
         self._tables: dict[str, TableData] = {}
 
     def __repr__(self) -> str:
@@ -41,6 +43,12 @@ class Dataset:
     @property
     def province(self) -> str:
         return self._province or self._reader.metadata.get("province") or "unnamed province"
+
+    @property
+    def language(self) -> str | None:
+        """The language text about these data is written in: the one asked for, else the data's own (a workbook's
+        About sheet records it); None where neither says, so that the caller's language holds."""
+        return self._language or self._reader.metadata.get("language") or None
 
     @property
     def metadata(self) -> dict:
@@ -87,14 +95,15 @@ def as_dataset(obj) -> Dataset:
                       "laocai_stats.open_dataset(path) and pass the result")
 
 
-def open_dataset(data=None, *, province: str | None = None) -> Dataset:
+def open_dataset(data=None, *, province: str | None = None, lang: str | None = None) -> Dataset:
     """Resolve `data`: None (the shipped Lao Cai data), a Dataset, a package folder or descriptor, or a workbook.
 
-    `province` renames the data set's province in titles and prose (the data are unchanged).
+    `province` renames the data set's province in titles and prose (the data are unchanged); `lang` sets the
+    language of the text written about them (default: the data's own).
     """
     if isinstance(data, Dataset):
-        if province and province != data.province:
-            renamed = Dataset(data._reader, province=province)
+        if (province and province != data.province) or (lang and check_language(lang) != data.language):
+            renamed = Dataset(data._reader, province=province or data._province, lang=lang or data._language)
             renamed._tables = data._tables
             return renamed
         return data
@@ -106,7 +115,7 @@ def open_dataset(data=None, *, province: str | None = None) -> Dataset:
     if not path.exists():
         raise DataError(Problem(str(path), "not found; expected a data package folder or an .xlsx workbook"))
     if path.is_file() and path.suffix.lower() in READERS:
-        return Dataset(READERS[path.suffix.lower()](path), province=province)
+        return Dataset(READERS[path.suffix.lower()](path), province=province, lang=lang)
     if path.is_dir() or path.suffix.lower() == ".json":
-        return Dataset(PackageReader(path), province=province)
+        return Dataset(PackageReader(path), province=province, lang=lang)
     raise DataError(Problem(str(path), "expected a data package folder, a datapackage.json or an .xlsx workbook"))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..text import localized
+
 
 @dataclass(frozen=True)
 class IndicatorSpec:
@@ -15,11 +17,17 @@ class IndicatorSpec:
     printed_unit: str | None = None
     note: str | None = None
     title: str | None = None
+    # language -> field -> text, beside the English fields (e.g. {"vi": {"label": ..., "unit": ...}})
+    translations: dict | None = field(default=None, compare=False, hash=False)
 
     @property
     def display(self) -> str:
-        """A short name for figures and prose: the title if the data give one, else the printed label."""
-        return self.title or self.label
+        """A short name for figures and prose, in the current language: the title if the data give one, else the label."""
+        return localized(self, "title") if self.title else localized(self, "label")
+
+    def text(self, field_name: str):
+        """One of the descriptor's text fields (label, unit, heading, note, title) in the current language."""
+        return localized(self, field_name)
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,10 @@ class GroupSpec:
     name: str
     label: str
     printed_row: str | None = None
+    translations: dict | None = field(default=None, compare=False, hash=False)
+
+    def text(self, field_name: str):
+        return localized(self, field_name)
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,11 @@ class TableSpec:
     row_header: str | None = None
     path: str = ""
     totals_path: str | None = None
+    translations: dict | None = field(default=None, compare=False, hash=False)
+
+    def text(self, field_name: str):
+        """caption, name (the short name of its sheet), group_label or row_header in the current language."""
+        return localized(self, field_name)
 
     @property
     def key(self) -> str:
@@ -70,12 +87,12 @@ class TableSpec:
             "source": self.source,
             "keyed_by": self.keyed_by,
             "indicators": [
-                {k: v for k, v in vars(i).items() if v is not None} for i in self.indicators
+                {k: v for k, v in vars(i).items() if v is not None and k != "translations"} for i in self.indicators
             ],
         }
         if self.groups:
             out["group_label"] = self.group_label
-            out["groups"] = [{k: v for k, v in vars(g).items() if v is not None} for g in self.groups]
+            out["groups"] = [{k: v for k, v in vars(g).items() if v is not None and k != "translations"} for g in self.groups]
         return out
 
 
@@ -102,4 +119,5 @@ def spec_from_resource(resource: dict, totals_path: str | None = None) -> TableS
         row_header=resource.get("row_header"),
         path=resource["path"],
         totals_path=totals_path,
+        translations=resource.get("translations"),
     )

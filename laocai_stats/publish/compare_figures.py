@@ -9,11 +9,12 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 
 from ..errors import LaocaiError
+from ..text import N_, _, missing
+from .figures import percent_axis
 
-PERIODS = {"shared": "over the years the provinces share", "own": "over each province's own years"}
+PERIODS = {"shared": N_("over the years the provinces share"), "own": N_("over each province's own years")}
 
 
 def _floats(series: pd.Series) -> np.ndarray:
@@ -45,16 +46,16 @@ def plot_province_growth(growth: pd.DataFrame, *, indicator: str, table: str | N
     palette = sns.color_palette()
     # The interval's whisker sits just below the dot so that the two never hide each other.
     ax.errorbar(trend, positions + 0.18, xerr=[trend - low, high - trend], fmt="|", color="0.35", ms=6,
-                capsize=2, lw=1, label="Trend growth, 95 % CI", gid="trend")
-    ax.plot(rate, positions, "o", color=palette[0], ms=5, label="CAGR", gid="cagr")
+                capsize=2, lw=1, label=_("Trend growth, 95 % CI"), gid="trend")
+    ax.plot(rate, positions, "o", color=palette[0], ms=5, label=_("CAGR"), gid="cagr")
     for pos, value in zip(positions, rate):
         if np.isnan(value):
-            ax.annotate("n/a", (0, pos), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7, color="0.3")
+            ax.annotate(missing(), (0, pos), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7, color="0.3")
     ax.axvline(0, color="0.4", lw=0.8)
     ax.set_yticks(positions, list(frame["province"]), fontsize=8 if len(frame) < 20 else 6)
     ax.set_ylim(len(frame) - 0.5, -0.5)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel(f"Growth per year, {PERIODS[period]}", fontsize=8)
+    percent_axis(ax.xaxis)
+    ax.set_xlabel(_("Growth per year, {period}").format(period=_(PERIODS[period])), fontsize=8)
     if title:
         ax.set_title(title)
     return ax
@@ -75,7 +76,7 @@ def growth_figure(comparison, table: str, *, period: str = "shared") -> Figure:
     for ax, name in zip(axes.flat, indicators):
         title = textwrap.fill(comparison.labels.get(name, name), 34)
         if period == "shared":
-            title += f"\n({shared.get(name, 'no shared year')})"
+            title += f"\n({shared.get(name, _('no shared year'))})"
         plot_province_growth(growth, indicator=name, table=table, period=period, ax=ax, title=title)
         ax.title.set_fontsize(9)
         ax.set_xlabel("")
@@ -84,10 +85,11 @@ def growth_figure(comparison, table: str, *, period: str = "shared") -> Figure:
         ax.set_visible(False)
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside right upper", fontsize=8)
-    fig.suptitle(f"Growth by province: {table}", fontweight="bold")
-    years = " (years under each title)" if period == "shared" else ""
-    fig.supxlabel(f"Growth per year, {PERIODS[period]}{years}.\n"
-                  f"Data: {textwrap.shorten(', '.join(comparison.provinces['source']), 120)}", fontsize=8, color="0.3")
+    fig.suptitle(_("Growth by province: {table}").format(table=table), fontweight="bold")
+    years = _(" (years under each title)") if period == "shared" else ""
+    fig.supxlabel(_("Growth per year, {period}").format(period=_(PERIODS[period])) + f"{years}.\n"
+                  + _("Data: {sources}").format(sources=textwrap.shorten(", ".join(comparison.provinces["source"]), 120)),
+                  fontsize=8, color="0.3")
     return fig
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..data.dataset import Dataset
-from ..text import number, percent
+from ..text import _, in_data_language, language, missing, number, percent
 
 REPORT_DIR = "report"
 NOTEBOOK_HTML_DIR = "notebooks"
@@ -45,9 +45,14 @@ def esc(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def prose(text: str) -> str:
+    """The project's own sentences (translations included) as HTML text: &, < and > escaped, quotes kept as typed."""
+    return html.escape(text, quote=False)
+
+
 def page(title: str, body: str, *, css: str = CSS) -> str:
     """A whole HTML document: inline CSS, a viewport for phones, nothing fetched from anywhere."""
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    return (f"<!DOCTYPE html>\n<html lang=\"{esc(language())}\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{esc(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
@@ -109,7 +114,7 @@ def render_notebook(source: Path, target: Path) -> Path:
     exporter = HTMLExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(notebook)
     title = notebook_title(source)
-    header = (f"<p><a href=\"../index.html\">&larr; Report</a> &middot; "
+    header = (f"<p><a href=\"../index.html\">&larr; {prose(_('Report'))}</a> &middot; "
               f"<a href=\"../../notebooks/{esc(source.name)}\">{esc(source.name)}</a></p>")
     css = CSS + NOTEBOOK_CSS + HtmlFormatter().get_style_defs(".highlight")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -124,36 +129,44 @@ def citation_section(dataset: Dataset) -> str:
     if dataset.citation:
         text = f"<p class=\"citation\">{esc(dataset.citation)}</p>"
     else:
-        text = (f"<p class=\"citation\">Data for {esc(dataset.province)} from {esc(Path(dataset.source).name)}, "
-                "laid out as the tables of the paper this package replicates.</p>")
-    return "<section id=\"paper\"><h2>The paper</h2>\n" + text + "</section>"
+        text = ("<p class=\"citation\">" + prose(_("Data for {province} from {file}, laid out as the tables of the paper this "
+                                                   "package replicates.")).format(province=esc(dataset.province), file=esc(Path(dataset.source).name))
+                + "</p>")
+    return f"<section id=\"paper\"><h2>{prose(_('The paper'))}</h2>\n" + text + "</section>"
 
 
 def figures_section(dataset: Dataset, links: Links) -> str:
     from .figures import FIGURES
 
-    parts = ["<section id=\"figures\"><h2>Key figures</h2>"]
+    parts = [f"<section id=\"figures\"><h2>{prose(_('Key figures'))}</h2>"]
     for spec in FIGURES:
         png = f"figures/{spec.name}.png"
         if not (links.root / png).is_file():
-            parts.append(f"<p>No figure {esc(spec.name)}: the data have no values in {esc(', '.join(spec.tables))}.</p>")
+            parts.append("<p>" + prose(_("No figure {name}: the data have no values in {tables}.")).format(
+                name=esc(spec.name), tables=esc(", ".join(spec.tables))) + "</p>")
             continue
         made_by = notebook_link(spec.notebook, links)
-        parts.append(f"<figure id=\"figure-{esc(spec.name)}\"><img src=\"../{esc(png)}\" alt=\"{esc(spec.caption)}\">"
-                     f"<figcaption>{esc(spec.caption)}. {links.to(png, 'PNG')}, {links.to(f'figures/{spec.name}.svg', 'SVG')}; "
-                     f"notebook {made_by}.</figcaption></figure>")
+        caption = _(spec.caption)
+        parts.append(f"<figure id=\"figure-{esc(spec.name)}\"><img src=\"../{esc(png)}\" alt=\"{esc(caption)}\">"
+                     f"<figcaption>{esc(caption)}. {links.to(png, 'PNG')}, {links.to(f'figures/{spec.name}.svg', 'SVG')}; "
+                     f"{prose(_('notebook'))} {made_by}.</figcaption></figure>")
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def growth_rows(summary: pd.DataFrame) -> list[list[str]]:
+def growth_rows(summary: pd.DataFrame, dataset: Dataset | None = None) -> list[list[str]]:
     rows = []
     for r in summary.itertuples():
         trend = percent(r.trend_growth)
         if pd.notna(r.trend_growth_low) and pd.notna(r.trend_growth_high):
-            trend += f" ({percent(r.trend_growth_low)} to {percent(r.trend_growth_high)})"
-        tau = "n/a" if pd.isna(r.kendall_tau) else f"{r.kendall_tau:.2f} (p = {r.kendall_p:.3f})"
-        rows.append([esc(f"Table {r.table_number}"), esc(r.title), esc(r.unit), esc(r.kind),
+            trend += _(" ({low} to {high})").format(low=percent(r.trend_growth_low), high=percent(r.trend_growth_high))
+        tau = missing() if pd.isna(r.kendall_tau) else f"{number(r.kendall_tau, 2)} (p = {number(r.kendall_p, 3)})"
+        title, unit = r.title, r.unit
+        if dataset is not None and r.table in dataset.specs:
+            indicator = next((i for i in dataset.spec(r.table).indicators if i.name == r.indicator), None)
+            if indicator is not None:
+                title, unit = indicator.display, indicator.text("unit")
+        rows.append([prose(_("Table {number}").format(number=r.table_number)), esc(title), esc(unit), prose(_(r.kind)),
                      esc(f"{r.first_year}-{r.last_year}"), esc(number(r.first_value)), esc(number(r.last_value)),
                      esc(percent(r.cagr)), esc(trend), esc(tau)])
     return rows
@@ -163,13 +176,14 @@ def growth_section(dataset: Dataset, links: Links) -> str:
     from ..stats.summary import growth_summary
 
     summary = growth_summary(dataset)
-    headers = ["Table", "Indicator", "Unit", "Kind", "Years", "First", "Last", "CAGR", "Trend growth (95 % CI)", "Kendall's tau (p)"]
-    return ("<section id=\"growth\"><h2>Growth summary</h2>\n"
-            f"<p>One row per yearly indicator: compound annual growth from the first to the last year with a value, "
-            f"the log-linear trend growth with its 95 % confidence interval, and Kendall's rank correlation with the year. "
-            f"A level is a stock in place each year, a flow is counted during it. "
-            f"Full precision in {links.to('tables/growth.csv')}.</p>\n"
-            + html_table(headers, growth_rows(summary), numeric=(5, 6, 7, 8, 9)) + "\n</section>")
+    headers = [_("Table"), _("Indicator"), _("Unit"), _("Kind"), _("Years"), _("First"), _("Last"), _("CAGR"),
+               _("Trend growth (95 % CI)"), _("Kendall's tau (p)")]
+    intro = prose(_("One row per yearly indicator: compound annual growth from the first to the last year with a value, "
+                  "the log-linear trend growth with its 95 % confidence interval, and Kendall's rank correlation with the year. "
+                  "A level is a stock in place each year, a flow is counted during it. Full precision in {file}."))
+    return (f"<section id=\"growth\"><h2>{prose(_('Growth summary'))}</h2>\n"
+            f"<p>{intro.format(file=links.to('tables/growth.csv'))}</p>\n"
+            + html_table(headers, growth_rows(summary, dataset), numeric=(5, 6, 7, 8, 9)) + "\n</section>")
 
 
 def audit_section(dataset: Dataset, links: Links) -> str:
@@ -180,9 +194,9 @@ def audit_section(dataset: Dataset, links: Links) -> str:
     grades = grade_tables(checks)
     grade_rows = [[esc(g.table), esc(g.grade), esc(g.reasons)] for g in grades.itertuples()]
     files = ", ".join(links.to(f) for f in ("audit/audit.md", "audit/audit.csv", "audit/grades.csv"))
-    return ("<section id=\"audit\"><h2>Audit findings</h2>\n" + markdown_html(findings_markdown(checks, grades))
-            + "<h3>Grades</h3>\n" + html_table(["Table", "Grade", "Reasons"], grade_rows)
-            + f"\n<p>Every check, with its rule, numbers and verdict: {files}.</p>\n</section>")
+    return (f"<section id=\"audit\"><h2>{prose(_('Audit findings'))}</h2>\n" + markdown_html(findings_markdown(checks, grades))
+            + f"<h3>{prose(_('Grades'))}</h3>\n" + html_table([_("Table"), _("Grade"), _("Reasons")], grade_rows)
+            + f"\n<p>{prose(_('Every check, with its rule, numbers and verdict:'))} {files}.</p>\n</section>")
 
 
 def notebook_link(stem: str, links: Links) -> str:
@@ -194,11 +208,12 @@ def notebook_link(stem: str, links: Links) -> str:
 
 def notebooks_section(notebooks: list[Path], links: Links) -> str:
     if not notebooks:
-        return ("<section id=\"notebooks\"><h2>Notebooks</h2>\n<p>The notebooks were not run for this output "
-                "(<code>reproduce</code> without notebooks).</p></section>")
+        return (f"<section id=\"notebooks\"><h2>{prose(_('Notebooks'))}</h2>\n<p>"
+                + prose(_("The notebooks were not run for this output ({command} without notebooks).")).format(command="<code>reproduce</code>")
+                + "</p></section>")
     items = [f"<li>{notebook_link(p.stem, links)}: {esc(notebook_title(p))} "
-             f"({links.to(f'notebooks/{p.name}', 'executed .ipynb')})</li>" for p in notebooks]
-    return ("<section id=\"notebooks\"><h2>Notebooks</h2>\n<p>Each notebook, executed on these data, rendered as a page:</p>\n<ul>\n"
+             f"({links.to(f'notebooks/{p.name}', _('executed .ipynb'))})</li>" for p in notebooks]
+    return (f"<section id=\"notebooks\"><h2>{prose(_('Notebooks'))}</h2>\n<p>{prose(_('Each notebook, executed on these data, rendered as a page:'))}</p>\n<ul>\n"
             + "\n".join(items) + "\n</ul></section>")
 
 
@@ -224,18 +239,19 @@ def outputs_map(dataset: Dataset) -> list[dict]:
         files = [f"tables/data_{name}.csv"]
         if not dataset.table(name).totals.empty:  # written exactly when there is a printed total row
             files.append(f"tables/data_{name}_printed_totals.csv")
-        entries.append({"paper": f"Table {spec.number}", "what": spec.caption, "notebook": table_notebook(name),
+        entries.append({"paper": _("Table {number}").format(number=spec.number), "what": spec.text("caption"), "notebook": table_notebook(name),
                         "inputs": [Path(spec.path).name] if spec.path else [], "files": files})
     numbers = [dataset.spec(n).number for n in dataset.table_names() if dataset.spec(n).keyed_by == "year"]
     if numbers:
-        span = f"Tables {min(numbers)}-{max(numbers)}" if len(numbers) > 1 else f"Table {numbers[0]}"
-        entries.append({"paper": span, "what": "Growth summary: CAGR, trend growth and 95 % CI, Kendall's tau",
+        span = (_("Tables {first}-{last}").format(first=min(numbers), last=max(numbers)) if len(numbers) > 1
+                else _("Table {number}").format(number=numbers[0]))
+        entries.append({"paper": span, "what": _("Growth summary: CAGR, trend growth and 95 % CI, Kendall's tau"),
                         "notebook": "01-overview", "inputs": [], "files": ["tables/growth.csv"]})
-    entries.append({"paper": "Tables and text", "what": "Reviewer audit: totals, text counts, claims, grades",
+    entries.append({"paper": _("Tables and text"), "what": _("Reviewer audit: totals, text counts, claims, grades"),
                     "notebook": "08-audit", "inputs": [], "files": ["audit/audit.csv", "audit/grades.csv", "audit/audit.md"]})
     for spec in FIGURES:
-        where = ", ".join(f"Table {dataset.spec(t).number}" for t in spec.tables if t in dataset.specs)
-        entries.append({"paper": where, "what": f"Figure: {spec.caption}", "notebook": spec.notebook, "inputs": [],
+        where = ", ".join(_("Table {number}").format(number=dataset.spec(t).number) for t in spec.tables if t in dataset.specs)
+        entries.append({"paper": where, "what": _("Figure: {caption}").format(caption=_(spec.caption)), "notebook": spec.notebook, "inputs": [],
                         "files": [f"figures/{spec.name}.png", f"figures/{spec.name}.svg"]})
     return entries
 
@@ -243,7 +259,7 @@ def outputs_map(dataset: Dataset) -> list[dict]:
 def outputs_map_rows(dataset: Dataset, links: Links) -> list[list[str]]:
     rows = []
     for entry in outputs_map(dataset):
-        files = [esc(f"input: {name}") for name in entry["inputs"]] + [links.to(f) for f in entry["files"]]
+        files = [esc(_("input: {name}").format(name=name)) for name in entry["inputs"]] + [links.to(f) for f in entry["files"]]
         rows.append([esc(entry["paper"]), esc(entry["what"]), notebook_link(entry["notebook"], links), ", ".join(files)])
     return rows
 
@@ -251,27 +267,30 @@ def outputs_map_rows(dataset: Dataset, links: Links) -> list[list[str]]:
 def outputs_map_section(dataset: Dataset, links: Links) -> str:
     csvs = sorted((links.root / "tables").glob("*.csv"))
     every = ", ".join(links.to(f"tables/{p.name}", p.name) for p in csvs)
-    return ("<section id=\"outputs\"><h2>What makes what</h2>\n"
-            "<p>Each of the paper's tables and each figure, the notebook that presents it and the files it is written to.</p>\n"
-            + html_table(["Paper", "What", "Notebook", "Output files"], outputs_map_rows(dataset, links))
-            + f"\n<p>Every table as CSV: {every}; all of them, one sheet each, in {links.to('tables/tables.xlsx')}.</p>\n</section>")
+    intro = prose(_("Each of the paper's tables and each figure, the notebook that presents it and the files it is written to."))
+    closing = prose(_("Every table as CSV: {every}; all of them, one sheet each, in {workbook}."))
+    return (f"<section id=\"outputs\"><h2>{prose(_('What makes what'))}</h2>\n"
+            f"<p>{intro}</p>\n"
+            + html_table([_("Paper"), _("What"), _("Notebook"), _("Output files")], outputs_map_rows(dataset, links))
+            + f"\n<p>{closing.format(every=every, workbook=links.to('tables/tables.xlsx'))}</p>\n</section>")
 
 
+@in_data_language
 def write_report(dataset: Dataset, root: Path, *, notebooks: list[Path]) -> list[str]:
     """Write report/index.html under `root`, the output folder written so far (tables, audit, figures, notebook pages)."""
     from .. import __version__
 
     links = Links(root)
-    title = f"Replication report: policy communication in {dataset.province}"
-    nav = ("<nav><ul><li><a href=\"#paper\">The paper</a></li><li><a href=\"#figures\">Key figures</a></li>"
-           "<li><a href=\"#growth\">Growth summary</a></li><li><a href=\"#audit\">Audit findings</a></li>"
-           "<li><a href=\"#notebooks\">Notebooks</a></li><li><a href=\"#outputs\">What makes what</a></li></ul></nav>")
+    title = _("Replication report: policy communication in {province}").format(province=dataset.province)
+    sections = (("paper", _("The paper")), ("figures", _("Key figures")), ("growth", _("Growth summary")),
+                ("audit", _("Audit findings")), ("notebooks", _("Notebooks")), ("outputs", _("What makes what")))
+    nav = "<nav><ul>" + "".join(f"<li><a href=\"#{key}\">{esc(text)}</a></li>" for key, text in sections) + "</ul></nav>"
     body = "\n".join([
         f"<header><h1>{esc(title)}</h1></header>", nav,
         citation_section(dataset), figures_section(dataset, links), growth_section(dataset, links),
         audit_section(dataset, links), notebooks_section(notebooks, links), outputs_map_section(dataset, links),
-        f"<footer>Written by <code>laocai-stats reproduce</code> (laocai-stats {esc(__version__)}) "
-        f"from {esc(Path(dataset.source).name)}.</footer>",
+        "<footer>" + _("Written by {command} (laocai-stats {version}) from {file}.").format(
+            command="<code>laocai-stats reproduce</code>", version=esc(__version__), file=esc(Path(dataset.source).name)) + "</footer>",
     ])
     path = root / REPORT_DIR / "index.html"
     path.parent.mkdir(parents=True, exist_ok=True)

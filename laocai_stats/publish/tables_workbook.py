@@ -7,16 +7,17 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import LaocaiError
+from ..text import N_, _, pgettext
 from ..workbook.writer import save_deterministic
 
 MAX_SHEET_NAME = 31  # Excel's limit
-CONTENTS_SHEET = "Contents"
+CONTENTS_SHEET = N_("Contents")
 
 
 def sheet_names(stems) -> dict[str, str]:
     """A unique Excel sheet name (at most 31 characters) for each table's file stem, in order."""
     names: dict[str, str] = {}
-    used = {CONTENTS_SHEET.lower()}
+    used = {_(CONTENTS_SHEET).lower()}
     for stem in stems:
         name = stem[:MAX_SHEET_NAME]
         number = 2
@@ -53,8 +54,8 @@ def build_tables_workbook(tables: dict[str, pd.DataFrame]):
     names = sheet_names(tables)
     wb = Workbook()
     contents = wb.active
-    contents.title = CONTENTS_SHEET
-    contents.append(["Sheet", "CSV file", "Rows", "Columns"])
+    contents.title = _(CONTENTS_SHEET)
+    contents.append([_("Sheet"), _("CSV file"), _("Rows"), _("Columns")])
     for stem, frame in tables.items():
         contents.append([names[stem], f"{stem}.csv", len(frame), len(frame.columns)])
     for cell in contents[1]:
@@ -63,7 +64,8 @@ def build_tables_workbook(tables: dict[str, pd.DataFrame]):
     contents.column_dimensions["B"].width = 36
     for stem, frame in tables.items():
         ws = wb.create_sheet(names[stem])
-        ws.append([cell_value(str(c)) for c in frame.columns])
+        # Headings for people, in the current language; the CSV beside it keeps the machine names.
+        ws.append([cell_value(pgettext("column", str(c))) for c in frame.columns])
         for cell in ws[1]:
             cell.font = bold
         for row in frame.itertuples(index=False, name=None):

@@ -4,13 +4,14 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data.dataset import Dataset, as_dataset
+from ..text import N_
 from .growth import year_on_year
 from .summary import growth_summary, yearly_frame
 
 #: Section 2.4: direct = conferences, consulting and dialogue; indirect = publications and mass media.
 CHANNELS = {
-    "conferences": "direct",
-    "publications": "indirect",
+    "conferences": N_("direct"),
+    "publications": N_("indirect"),
     "website": "indirect",
     "press": "indirect",
 }

@@ -11,16 +11,20 @@ from ..data.dataset import register_reader
 from ..data.frames import TableData, tidy_frame, totals_frame
 from ..data.specs import TableSpec
 from ..errors import DataError, LaocaiError, Problem
+from ..text import N_, _, check_language, use_language
 from .cells import Grid, coordinate, shown
 from .layout import (
     ABOUT_FIELDS,
     ABOUT_SHEET,
     INSTRUCTIONS_SHEET,
+    SOURCES_HEADER,
     SOURCES_SHEET,
-    indicator_header,
+    forms,
+    indicator_headers,
     normal,
     reference_specs,
     sheet_name,
+    sheet_names,
     snake_id,
 )
 from .sheets import NOT_STATED, SheetResult, read_table_sheet
@@ -29,7 +33,8 @@ from .sheets import NOT_STATED, SheetResult, read_table_sheet
 MAX_UNPACKED_BYTES = 100 * 2**20
 MAX_ROWS, MAX_COLUMNS = 5000, 300
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-RESERVED = {normal(INSTRUCTIONS_SHEET), normal(ABOUT_SHEET), normal(SOURCES_SHEET)}
+
+TABLE_WORD = N_("Table")
 SAVE_AS = "open it in Excel or LibreOffice Calc and save it as 'Excel Workbook (*.xlsx)'"
 
 
@@ -44,9 +49,13 @@ class WorkbookReader:
         self._head: list[Problem] = []
         self._tail: list[Problem] = []
         by_normal = {normal(title): grid for title, grid in grids.items()}
-        self._metadata = self._read_about(by_normal.get(normal(ABOUT_SHEET)))
-        self._metadata["sources"] = self._read_sources(by_normal.get(normal(SOURCES_SHEET)), grids)
-        self._results = self._read_tables(grids)
+        about = next((grid for title, grid in by_normal.items() if title in forms(ABOUT_SHEET)), None)
+        sources = next((grid for title, grid in by_normal.items() if title in forms(SOURCES_SHEET)), None)
+        self._metadata = self._read_about(about)
+        # Everything said about the workbook from here on is said in the workbook's own language.
+        with use_language(self._metadata["language"]):
+            self._metadata["sources"] = self._read_sources(sources, grids)
+            self._results = self._read_tables(grids)
         self.specs: dict[str, TableSpec] = {name: result.spec for name, result in self._results.items()}
         for title, grid in grids.items():
             if grid.truncated:
@@ -88,7 +97,7 @@ class WorkbookReader:
             self._head.append(self._problem("no such sheet, so the province is unnamed; copy the About sheet from a fresh "
                                             "`laocai-stats template` and type the province's name", sheet=ABOUT_SHEET, severity="warning"))
         else:
-            labels = {normal(label): key for key, label in ABOUT_FIELDS}
+            labels = {form: key for key, label in ABOUT_FIELDS for form in forms(label)}
             where = {}
             for row in range(1, min(grid.last_row, 100) + 1):
                 key = labels.get(normal(grid.value(row, 1)))
@@ -100,12 +109,24 @@ class WorkbookReader:
                                                 cell=where.get("province"), severity="warning"))
         meta["name"] = meta["name"] or snake_id(self.path.stem).replace("_", "-")
         meta.pop("format", None)
+        meta["language"] = self._language(meta.get("language"), grid, where if grid is not None else {})
         return meta
+
+    def _language(self, typed, grid, where) -> str:
+        """The workbook's language, as its About sheet records it; English if it says none or one laocai-stats lacks."""
+        if not typed:
+            return "en"
+        try:
+            return check_language(typed)
+        except LaocaiError as exc:
+            self._head.append(self._problem(f"{exc}; the workbook is read in English", sheet=grid.title,
+                                            cell=where.get("language"), severity="warning"))
+            return "en"
 
     def _read_sources(self, grid: Grid | None, grids: dict[str, Grid]) -> list[dict]:
         if grid is None:
             return []
-        header = next((r for r in range(1, 31) if normal(grid.value(r, 1)) == "sheet"), None)
+        header = next((r for r in range(1, 31) if normal(grid.value(r, 1)) in forms(SOURCES_HEADER[0])), None)
         if header is None:
             if grid.last_row:
                 self._tail.append(self._problem("expected a header row starting with 'Sheet' (row 4 of the template); the sources were not read",
@@ -152,18 +173,24 @@ class WorkbookReader:
             results[name] = result
         claimed = set(matched.values())
         for title in grids:
-            if title not in claimed and normal(title) not in RESERVED:
+            if title not in claimed and normal(title) not in reserved():
                 self._tail.append(self._problem("extra sheet, not read: only the About, Sources and 'Table N ...' sheets are read",
                                                 sheet=title, severity="warning"))
         return results
 
 
+def reserved() -> frozenset[str]:
+    """The sheets that hold no table, in every language."""
+    return forms(INSTRUCTIONS_SHEET) | forms(ABOUT_SHEET) | forms(SOURCES_SHEET)
+
+
 def match_sheets(grids: dict[str, Grid], specs: dict[str, TableSpec]) -> dict[str, str]:
-    """Table name -> sheet title: by exact name, then loosely by name, then by what the sheet holds."""
+    """Table name -> sheet title: by exact name (in any language), then loosely by name, then by what the sheet holds."""
+    words = "|".join(re.escape(word) for word in sorted(forms(TABLE_WORD)))
     tiers = [
-        lambda title, spec: title == sheet_name(spec),
-        lambda title, spec: normal(title) == normal(sheet_name(spec)),
-        lambda title, spec: re.match(rf"table\s*{spec.number}(?!\d)", normal(title)) is not None,
+        lambda title, spec: title in sheet_names(spec),
+        lambda title, spec: normal(title) in {normal(name) for name in sheet_names(spec)},
+        lambda title, spec: re.match(rf"(?:{words})\s*{spec.number}(?!\d)", normal(title)) is not None,
         lambda title, spec: _holds_table(grids[title], spec),
     ]
     matched: dict[str, str] = {}
@@ -174,18 +201,18 @@ def match_sheets(grids: dict[str, Grid], specs: dict[str, TableSpec]) -> dict[st
                 continue
             taken = set(matched.values())
             for title in grids:
-                if title not in taken and normal(title) not in RESERVED and tier(title, spec):
+                if title not in taken and normal(title) not in reserved() and tier(title, spec):
                     matched[spec.name] = title
                     break
     return matched
 
 
 def _holds_table(grid: Grid, spec: TableSpec) -> bool:
-    if normal(grid.value(1, 1)).startswith(f"table {spec.number}:"):
+    if any(normal(grid.value(1, 1)).startswith(f"{word} {spec.number}:") for word in forms(TABLE_WORD)):
         return True
     keys = {normal(i.name) for i in spec.indicators}
     if spec.keyed_by == "group":
-        keys |= {normal(indicator_header(i)) for i in spec.indicators}
+        keys = set().union(*(indicator_headers(i) for i in spec.indicators))
     texts = {normal(cell.value) for (row, _), cell in grid.cells.items() if row <= 60 and isinstance(cell.value, str)}
     return bool(keys & texts)
 

@@ -23,16 +23,21 @@ from .layout import (
     SNAKE_ID,
     SOURCE_PREFIX,
     TOTAL_LABEL,
+    UNIT_HEADER,
+    forms,
     indicator_header,
+    indicator_headers,
     label_header,
+    label_headers,
     normal,
     offers_total,
     snake_id,
 )
+from ..text import _, languages, use_language
 
 HEADER_SEARCH_ROWS = 30
 NUMBER_HEADERS = {"no.", "no", "s. no", "s.no", "stt", "#"}
-YEAR_LABEL_HEADERS = {"indicator", "indicators", "targets"}
+YEAR_LABEL_HEADERS = {"indicator", "indicators", "targets", "chỉ tiêu"}
 # A row starting like this ends the table: notes typed straight under it, with no blank row between.
 NOTE_START = re.compile(r"^\s*(notes?|sources?|ghi chú|nguồn)\s*:", re.IGNORECASE)
 NOT_STATED = "not stated"
@@ -128,16 +133,16 @@ class _TableSheet:
 
     def find_header(self) -> int | None:
         for row in range(1, HEADER_SEARCH_ROWS + 1):
-            if normal(self.grid.value(row, 1)) == normal(ID_HEADER):
+            if normal(self.grid.value(row, 1)) in forms(ID_HEADER):
                 return row
         return None
 
     def find_source(self, header: int) -> tuple[str, str | None]:
         """The table's source: the text after 'Source:' in a row above the header."""
-        prefix = normal(SOURCE_PREFIX).rstrip(":")
+        prefixes = tuple(form.rstrip(":") for form in forms(SOURCE_PREFIX))
         for row in range(1, header):
             text = self.grid.text(row, 1)
-            if not normal(text).startswith(prefix):
+            if not normal(text).startswith(prefixes):
                 continue
             rest = text.split(":", 1)[1].strip() if ":" in text else ""
             if rest:
@@ -150,7 +155,7 @@ class _TableSheet:
 
     def read_columns(self, header: int) -> Columns | None:
         cols = Columns()
-        wanted_label = {normal(label_header(self.spec))} | (YEAR_LABEL_HEADERS if self.by_year else set())
+        wanted_label = label_headers(self.spec) | (YEAR_LABEL_HEADERS if self.by_year else set())
         first_year: dict[int, str] = {}
         first_indicator: dict[str, str] = {}
         for column in range(2, self.grid.last_column + 1):
@@ -163,9 +168,9 @@ class _TableSheet:
                 cols.number = column
             elif text in wanted_label and cols.label is None:
                 cols.label = column
-            elif self.by_year and text == "unit" and cols.unit is None:
+            elif self.by_year and text in forms(UNIT_HEADER) and cols.unit is None:
                 cols.unit = column
-            elif text == normal(TOTAL_LABEL) and offers_total(self.spec) and cols.total is None:
+            elif text in forms(TOTAL_LABEL) and offers_total(self.spec) and cols.total is None:
                 cols.total, cols.total_label = column, self.grid.text(header, column)
             elif not self.by_year:
                 indicator = self.match_indicator(text)
@@ -180,7 +185,7 @@ class _TableSheet:
             else:
                 year, ok = self.take(parse_year(cell), where)
                 if not ok:
-                    if text == normal(TOTAL_LABEL):
+                    if text in forms(TOTAL_LABEL):
                         hint = f"; Table {self.spec.number} has no total column (not all its indicators may be added up over years)"
                     elif text and any(ch.isalpha() for ch in text):
                         hint = "; put notes below the table or on the Sources sheet, not in a column of their own"
@@ -217,12 +222,12 @@ class _TableSheet:
 
     def match_indicator(self, text: str | None) -> IndicatorSpec | None:
         for indicator in self.spec.indicators:
-            if text in {normal(indicator.name), normal(indicator.label), normal(indicator_header(indicator))}:
+            if text in indicator_headers(indicator):
                 return indicator
         return None
 
     def is_total_row(self, row: int, cols: Columns) -> bool:
-        return normal(TOTAL_LABEL) in {normal(self.grid.value(row, 1)), normal(self.grid.value(row, cols.label))}
+        return bool(forms(TOTAL_LABEL) & {normal(self.grid.value(row, 1)), normal(self.grid.value(row, cols.label))})
 
     def table_end(self, header: int, cols: Columns) -> int:
         """The last row of the table: before the first blank row or note, or the Total row of a table keyed by group."""
@@ -268,7 +273,7 @@ class _TableSheet:
                 if not has_data:
                     continue  # a heading or a note inside the table
                 label = normal(self.grid.value(row, cols.label))
-                matches = [i for i in self.spec.indicators if normal(i.label) == label]
+                matches = [i for i in self.spec.indicators if label in _in_every_language(i, "label")]
                 if len(matches) != 1:
                     self.problem(f"these figures have no indicator id; expected one of {ids} in column A", coordinate(row, 1))
                     continue
@@ -295,13 +300,13 @@ class _TableSheet:
                              f"'{indicator.name}' in column A (leave its figures blank if unknown)")
 
     def read_group_rows(self, header: int, end: int, cols: Columns) -> list[GroupSpec]:
-        reference = {normal(g.label): g for g in self.spec.groups}
+        reference = {form: g for g in self.spec.groups for form in _in_every_language(g, "label")}
         what = (self.spec.group_label or "group").lower()
         groups: list[GroupSpec] = []
         seen: dict[str, int] = {}
         for row in range(header + 1, end + 1):
             if self.is_total_row(row, cols):
-                label = self.grid.text(row, cols.label) or TOTAL_LABEL
+                label = self.grid.text(row, cols.label) or _(TOTAL_LABEL)
                 for column, indicator in cols.indicators.items():
                     self.keep_total(indicator, label, row, column)
                 continue
@@ -349,7 +354,7 @@ class _TableSheet:
         if cols.unit is None:
             return
         typed = self.grid.text(row, cols.unit)
-        allowed = {normal(u).rstrip("s") for u in (indicator.unit, indicator.printed_unit) if u}
+        allowed = {u.rstrip("s") for u in _in_every_language(indicator, "unit") | {normal(indicator.printed_unit)} if u}
         if typed and normal(typed).rstrip("s") not in allowed:
             self.problem(f"expected the unit '{indicator.unit}', found {shown(typed)}; the figures must be counted in "
                          f"{indicator.unit}: convert them and restore the unit", coordinate(row, cols.unit))
@@ -392,6 +397,15 @@ class _TableSheet:
                     self.warn(f"the figure {shown(cell.value)} is below the end of the table (row {end}) and was not read; "
                               "if it belongs to the table, delete the blank rows above it", coordinate(row, column))
                     break
+
+
+def _in_every_language(item, field: str) -> set[str]:
+    """A descriptor text (label, unit) in every language, normalised: a workbook may be in any of them."""
+    found = set()
+    for lang in languages():
+        with use_language(lang):
+            found.add(normal(item.text(field)))
+    return found
 
 
 def _empty(cell: Cell) -> bool:
