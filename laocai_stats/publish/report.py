@@ -112,7 +112,7 @@ def render_notebook(source: Path, target: Path) -> Path:
 
     notebook = nbformat.read(source, as_version=4)
     exporter = HTMLExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(notebook)
+    body, _resources = exporter.from_notebook_node(notebook)
     title = notebook_title(source)
     header = (f"<p><a href=\"../index.html\">&larr; {prose(_('Report'))}</a> &middot; "
               f"<a href=\"../../notebooks/{esc(source.name)}\">{esc(source.name)}</a></p>")

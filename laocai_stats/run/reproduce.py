@@ -14,6 +14,7 @@ from ..data.dataset import Dataset, default_data_dir, open_dataset
 from ..errors import DataError, LaocaiError
 from ..publish.outputs import staged_folder, write_csv
 from ..publish.report import NOTEBOOK_HTML_DIR, REPORT_DIR, write_report
+from ..text import in_data_language
 
 NOTEBOOK_DIR_NAME = "notebooks"
 CELL_TIMEOUT = 600  # seconds for one cell
