@@ -65,6 +65,10 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join([header, rule, *body])
 
 
+class UnknownLanguage(ValueError):
+    """A language laocai-stats has no catalogue for. (This module imports nothing of the package: errors uses it.)"""
+
+
 @cache
 def languages() -> tuple[str, ...]:
     """The languages laocai-stats can speak: English and every language with a catalogue."""
@@ -73,14 +77,12 @@ def languages() -> tuple[str, ...]:
 
 
 def check_language(lang: str | None) -> str:
-    """`lang` if laocai-stats has it (None gives the current language); else a LaocaiError naming the choices."""
+    """`lang` if laocai-stats has it (None gives the current language); else UnknownLanguage naming the choices."""
     if lang is None:
         return language()
     code = str(lang).strip().lower().replace("_", "-").split("-")[0]
     if code not in languages():
-        from .errors import LaocaiError
-
-        raise LaocaiError(f"unknown language {lang!r}; expected one of: {', '.join(languages())}")
+        raise UnknownLanguage(f"unknown language {lang!r}; expected one of: {', '.join(languages())}")
     return code
 
 

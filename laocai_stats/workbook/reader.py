@@ -11,7 +11,7 @@ from ..data.dataset import register_reader
 from ..data.frames import TableData, tidy_frame, totals_frame
 from ..data.specs import TableSpec
 from ..errors import DataError, LaocaiError, Problem
-from ..text import N_, _, check_language, use_language
+from ..text import N_, UnknownLanguage, _, check_language, use_language
 from .cells import Grid, coordinate, shown
 from .layout import (
     ABOUT_FIELDS,
@@ -118,7 +118,7 @@ class WorkbookReader:
             return "en"
         try:
             return check_language(typed)
-        except LaocaiError as exc:
+        except UnknownLanguage as exc:
             self._head.append(self._problem(f"{exc}; the workbook is read in English", sheet=grid.title,
                                             cell=where.get("language"), severity="warning"))
             return "en"
