@@ -17,6 +17,7 @@ from .layout import (
     ABOUT_FIELDS,
     ABOUT_SHEET,
     INSTRUCTIONS_SHEET,
+    SOURCE_PREFIX,
     SOURCES_HEADER,
     SOURCES_SHEET,
     forms,
@@ -92,7 +93,7 @@ class WorkbookReader:
         return Problem(self._shown, message, sheet=sheet, cell=cell, severity=severity)
 
     def _read_about(self, grid: Grid | None) -> dict:
-        meta: dict = {key: None for key, _ in ABOUT_FIELDS}
+        meta: dict = {key: None for key, _label in ABOUT_FIELDS}
         if grid is None:
             self._head.append(self._problem("no such sheet, so the province is unnamed; copy the About sheet from a fresh "
                                             "`laocai-stats template` and type the province's name", sheet=ABOUT_SHEET, severity="warning"))
@@ -104,12 +105,13 @@ class WorkbookReader:
                 if key and key not in where:
                     meta[key] = grid.text(row, 2) or None
                     where[key] = coordinate(row, 2)
-            if not meta["province"]:
-                self._head.append(self._problem("the province's name is blank; type it here", sheet=grid.title,
+        meta["language"] = self._language(meta.get("language"), grid, where if grid is not None else {})
+        if grid is not None and not meta["province"]:
+            with use_language(meta["language"]):
+                self._head.append(self._problem(_("the province's name is blank; type it here"), sheet=grid.title,
                                                 cell=where.get("province"), severity="warning"))
         meta["name"] = meta["name"] or snake_id(self.path.stem).replace("_", "-")
         meta.pop("format", None)
-        meta["language"] = self._language(meta.get("language"), grid, where if grid is not None else {})
         return meta
 
     def _language(self, typed, grid, where) -> str:
@@ -140,11 +142,11 @@ class WorkbookReader:
                 continue
             warn = lambda message, column: self._tail.append(self._problem(message, sheet=grid.title, cell=coordinate(row, column), severity="warning"))
             if sheet and normal(sheet) not in titles:
-                warn(f"no sheet named {shown(sheet)} in this workbook", 1)
+                warn(_("no sheet named {sheet} in this workbook").format(sheet=shown(sheet)), 1)
             if cells and not _is_cell_range(cells):
-                warn(f"expected cells such as E5 or E5:I11, found {shown(cells)}", 2)
+                warn(_("expected cells such as E5 or E5:I11, found {cells}").format(cells=shown(cells)), 2)
             if not source:
-                warn("the source is blank; write the document the figures come from (title, page, date)", 3)
+                warn(_("the source is blank; write the document the figures come from (title, page, date)"), 3)
             sources.append({"sheet": sheet, "cells": cells, "source": source, "note": note})
         return sources
 
@@ -158,23 +160,27 @@ class WorkbookReader:
             if title is None:
                 result = SheetResult(spec)
                 result.problems.append(self._problem(
-                    f"no such sheet; expected one for Table {spec.number} ({spec.caption}): copy it from a fresh `laocai-stats template`",
+                    _("no such sheet; expected one for Table {number} ({caption}): copy it from a fresh `laocai-stats template`").format(
+                        number=spec.number, caption=spec.text("caption")),
                     sheet=expected))
                 results[name] = result
                 continue
             result = read_table_sheet(grids[title], spec, self._shown)
             if title != expected:
-                result.problems.insert(0, self._problem(f"read as Table {spec.number} ({name}); expected the sheet name '{expected}'",
+                result.problems.insert(0, self._problem(_("read as Table {number} ({name}); expected the sheet name '{expected}'").format(
+                                                            number=spec.number, name=name, expected=expected),
                                                         sheet=title, severity="warning"))
             sourced = {normal(s["sheet"]) for s in self._metadata["sources"] if s["source"]}
             if result.has_figures and result.spec.source == NOT_STATED and normal(title) not in sourced:
-                result.problems.append(self._problem("the figures have no source: write where they come from after 'Source:', "
-                                                     "or on the Sources sheet", sheet=title, cell=result.source_cell, severity="warning"))
+                result.problems.append(self._problem(_("the figures have no source: write where they come from after '{prefix}', "
+                                                       "or on the {sheet} sheet").format(prefix=_(SOURCE_PREFIX), sheet=_(SOURCES_SHEET)),
+                                                     sheet=title, cell=result.source_cell, severity="warning"))
             results[name] = result
         claimed = set(matched.values())
         for title in grids:
             if title not in claimed and normal(title) not in reserved():
-                self._tail.append(self._problem("extra sheet, not read: only the About, Sources and 'Table N ...' sheets are read",
+                self._tail.append(self._problem(_("extra sheet, not read: only the {about}, {sources} and '{table} N ...' sheets are read").format(
+                                                    about=_(ABOUT_SHEET), sources=_(SOURCES_SHEET), table=_(TABLE_WORD)),
                                                 sheet=title, severity="warning"))
         return results
 

@@ -103,9 +103,9 @@ class _TableSheet:
     def read(self) -> None:
         header = self.find_header()
         if header is None:
-            after = "the years" if self.by_year else "the column headings"
-            self.problem(f"expected a header row with '{ID_HEADER}' in column A (row {HEADER_ROW} of the template) "
-                         f"followed by {after}; found none in the first {HEADER_SEARCH_ROWS} rows")
+            after = _("the years") if self.by_year else _("the column headings")
+            self.problem(_("expected a header row with '{id}' in column A (row {row} of the template) followed by {after}; "
+                           "found none in the first {rows} rows").format(id=_(ID_HEADER), row=HEADER_ROW, after=after, rows=HEADER_SEARCH_ROWS))
             return
         source, source_cell = self.find_source(header)
         self.result.source_cell = source_cell
@@ -124,7 +124,7 @@ class _TableSheet:
         self.check_totals(columns)
         self.check_below(end, columns)
         if not self.result.has_figures and not any(p.severity == "error" for p in self.result.problems):
-            self.warn("no figures entered yet; type them in the table, or leave the sheet as it is if none are known")
+            self.warn(_("no figures entered yet; type them in the table, or leave the sheet as it is if none are known"))
         changes = {"source": source or NOT_STATED, "path": self.grid.title,
                    "totals_path": self.grid.title if offers_total(self.spec) else None}
         if groups is not None:
@@ -176,7 +176,7 @@ class _TableSheet:
                 indicator = self.match_indicator(text)
                 if indicator is None:
                     known = ", ".join(f"'{indicator_header(i)}'" for i in self.spec.indicators)
-                    self.problem(f"expected one of the column headings {known}, found {shown(cell.value)}", where)
+                    self.problem(_("expected one of the column headings {known}, found {value}").format(known=known, value=shown(cell.value)), where)
                 elif indicator.name in first_indicator:
                     self.problem(f"the column for '{indicator.label}' appears again (first in {first_indicator[indicator.name]}); expected it once", where)
                 else:
@@ -186,15 +186,15 @@ class _TableSheet:
                 year, ok = self.take(parse_year(cell), where)
                 if not ok:
                     if text in forms(TOTAL_LABEL):
-                        hint = f"; Table {self.spec.number} has no total column (not all its indicators may be added up over years)"
+                        hint = _("; Table {number} has no total column (not all its indicators may be added up over years)").format(number=self.spec.number)
                     elif text and any(ch.isalpha() for ch in text):
-                        hint = "; put notes below the table or on the Sources sheet, not in a column of their own"
+                        hint = _("; put notes below the table or on the Sources sheet, not in a column of their own")
                     else:
                         hint = ""
                     last = self.result.problems[-1]
                     self.result.problems[-1] = dataclasses.replace(last, message=last.message + hint)
                 elif year in first_year:
-                    self.problem(f"the year {year} appears again (first in {first_year[year]}); expected each year once", where)
+                    self.problem(_("the year {year} appears again (first in {first}); expected each year once").format(year=year, first=first_year[year]), where)
                 else:
                     first_year[year] = where
                     cols.years[column] = year
@@ -205,14 +205,15 @@ class _TableSheet:
         self.header_ok = header_ok
         if self.by_year:
             if not cols.years:
-                self.problem("expected at least one year in the header row, such as 2019, one year per column",
+                self.problem(_("expected at least one year in the header row, such as 2019, one year per column"),
                              coordinate(header, max(cols.label, cols.unit or 0) + 1))
                 return None
             ordered = sorted(cols.years.values())
             for before, after in zip(ordered, ordered[1:]):
                 # A refused year heading leaves a gap of its own: say nothing until the headings are right.
                 if after - before > 1 and header_ok:
-                    self.warn(f"the years jump from {before} to {after}; add a column for each missing year and leave it blank if its figures are unknown",
+                    self.warn(_("the years jump from {before} to {after}; add a column for each missing year and leave it blank if its "
+                                "figures are unknown").format(before=before, after=after),
                               first_year[after])
         else:
             for indicator in self.spec.indicators:
@@ -257,8 +258,9 @@ class _TableSheet:
                 continue
             for row in range(header + 1, end + 1):
                 if _looks_numeric(self.grid.cell(row, column)):
-                    what = "a year" if self.by_year else "a column heading"
-                    self.problem(f"these figures have no heading: expected {what} in {coordinate(header, column)} above them, found a blank cell",
+                    what = _("a year") if self.by_year else _("a column heading")
+                    self.problem(_("these figures have no heading: expected {what} in {cell} above them, found a blank cell").format(
+                                     what=what, cell=coordinate(header, column)),
                                  coordinate(row, column))
                     break
 
@@ -275,17 +277,18 @@ class _TableSheet:
                 label = normal(self.grid.value(row, cols.label))
                 matches = [i for i in self.spec.indicators if label in _in_every_language(i, "label")]
                 if len(matches) != 1:
-                    self.problem(f"these figures have no indicator id; expected one of {ids} in column A", coordinate(row, 1))
+                    self.problem(_("these figures have no indicator id; expected one of {ids} in column A").format(ids=ids), coordinate(row, 1))
                     continue
                 indicator = matches[0]
             else:
                 indicator = by_id.get(normal(id_text))
                 if indicator is None:
-                    self.problem(f"unknown indicator id {shown(id_text)}; expected one of: {ids} "
-                                 "(write notes below the table, after a blank row)", coordinate(row, 1))
+                    self.problem(_("unknown indicator id {id}; expected one of: {ids} (write notes below the table, after a blank row)").format(
+                                     id=shown(id_text), ids=ids), coordinate(row, 1))
                     continue
             if indicator.name in seen:
-                self.problem(f"indicator '{indicator.name}' appears again (first in row {seen[indicator.name]}); expected one row per indicator",
+                self.problem(_("indicator '{id}' appears again (first in row {row}); expected one row per indicator").format(
+                                 id=indicator.name, row=seen[indicator.name]),
                              coordinate(row, 1))
                 continue
             seen[indicator.name] = row
@@ -296,8 +299,8 @@ class _TableSheet:
                 self.keep_total(indicator, cols.total_label, row, cols.total)
         for indicator in self.spec.indicators:
             if indicator.name not in seen:
-                self.problem(f"no row for indicator '{indicator.name}' ({indicator.label}, in {indicator.unit}); expected a row with "
-                             f"'{indicator.name}' in column A (leave its figures blank if unknown)")
+                self.problem(_("no row for indicator '{id}' ({label}, in {unit}); expected a row with '{id}' in column A (leave its "
+                               "figures blank if unknown)").format(id=indicator.name, label=indicator.text("label"), unit=indicator.text("unit")))
 
     def read_group_rows(self, header: int, end: int, cols: Columns) -> list[GroupSpec]:
         reference = {form: g for g in self.spec.groups for form in _in_every_language(g, "label")}
@@ -356,8 +359,8 @@ class _TableSheet:
         typed = self.grid.text(row, cols.unit)
         allowed = {u.rstrip("s") for u in _in_every_language(indicator, "unit") | {normal(indicator.printed_unit)} if u}
         if typed and normal(typed).rstrip("s") not in allowed:
-            self.problem(f"expected the unit '{indicator.unit}', found {shown(typed)}; the figures must be counted in "
-                         f"{indicator.unit}: convert them and restore the unit", coordinate(row, cols.unit))
+            self.problem(_("expected the unit '{unit}', found {typed}; the figures must be counted in {unit}: convert them and "
+                           "restore the unit").format(unit=indicator.text("unit"), typed=shown(typed)), coordinate(row, cols.unit))
 
     def check_jumps(self, cols: Columns) -> None:
         for indicator in self.spec.indicators:
@@ -366,9 +369,11 @@ class _TableSheet:
                 if not before or not now or not before[0] or not now[0]:
                     continue
                 if now[0] > JUMP * before[0]:
-                    self.warn(f"{now[0]} is more than ten times the {year - 1} figure, {before[0]} (cell {before[1]}); check for a typing error", now[1])
+                    self.warn(_("{now} is more than ten times the {year} figure, {before} (cell {cell}); check for a typing error").format(
+                        now=now[0], year=year - 1, before=before[0], cell=before[1]), now[1])
                 elif now[0] * JUMP < before[0]:
-                    self.warn(f"{now[0]} is less than a tenth of the {year - 1} figure, {before[0]} (cell {before[1]}); check for a typing error", now[1])
+                    self.warn(_("{now} is less than a tenth of the {year} figure, {before} (cell {cell}); check for a typing error").format(
+                        now=now[0], year=year - 1, before=before[0], cell=before[1]), now[1])
 
     def check_totals(self, cols: Columns) -> None:
         keys = sorted(cols.years.values()) if self.by_year else self.group_ids
@@ -386,16 +391,16 @@ class _TableSheet:
                 continue  # a blank figure makes the sum unknown, so the total cannot be checked
             added = sum(p[0] for p in parts)
             if added != total["value"]:
-                self.warn(f"the total typed, {total['value']}, does not match the sum of its rows, {added}; "
-                          "it is kept as typed, never replaced", where)
+                self.warn(_("the total typed, {total}, does not match the sum of its rows, {added}; it is kept as typed, never replaced").format(
+                    total=total["value"], added=added), where)
 
     def check_below(self, end: int, cols: Columns) -> None:
         for row in sorted(r for r in self.grid.filled_rows if r > end):
             for column in cols.data:
                 cell = self.grid.cell(row, column)
                 if _looks_numeric(cell):
-                    self.warn(f"the figure {shown(cell.value)} is below the end of the table (row {end}) and was not read; "
-                              "if it belongs to the table, delete the blank rows above it", coordinate(row, column))
+                    self.warn(_("the figure {value} is below the end of the table (row {end}) and was not read; if it belongs to the "
+                                "table, delete the blank rows above it").format(value=shown(cell.value), end=end), coordinate(row, column))
                     break
 
 
