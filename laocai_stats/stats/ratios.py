@@ -87,7 +87,7 @@ def agent_ratios(dataset: Dataset) -> pd.DataFrame:
     wide = table.rows.pivot(index="group", columns="indicator", values="value")
     order = list(dict.fromkeys(table.rows["group"]))
     wide = wide.reindex(order)
-    labels = {g.name: g.label for g in table.spec.groups}
+    labels = {g.name: g.text("label") for g in table.spec.groups}
     staff = wide["agent_staff"].astype("Float64")
     points = wide["collection_points"].astype("Float64")
     staff_total = np.nan if staff.isna().any() else staff.sum()
