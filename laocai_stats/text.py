@@ -142,6 +142,11 @@ def pgettext(context: str, message: str) -> str:
     return _catalogue(language()).get(_key(context, message), message)
 
 
+def NC_(context: str, message: str) -> str:
+    """Mark a message read in `context` for translation (see `pgettext`), without translating it."""
+    return message
+
+
 def N_(message: str) -> str:
     """Mark a message for translation where it is defined (a constant); translate it with `_` where it is shown."""
     return message

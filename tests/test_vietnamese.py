@@ -57,15 +57,29 @@ def test_every_message_of_the_code_has_a_checked_vietnamese_translation():
     from babel.messages.extract import extract_from_dir
     from babel.messages.pofile import read_po
 
-    extracted = {message for _file, _line, message, _comments, _context in
-                 extract_from_dir(ROOT / "laocai_stats", method_map=[("**.py", "python")]) if isinstance(message, str)}
-    assert len(extracted) > 200
+    keywords = {"_": None, "N_": None, "pgettext": ((1, "c"), 2), "NC_": ((1, "c"), 2)}
+    extracted = {(context, message) for _file, _line, message, _comments, context in
+                 extract_from_dir(ROOT / "laocai_stats", method_map=[("**.py", "python")], keywords=keywords)
+                 if isinstance(message, str)}
+    assert len(extracted) > 250
     with (LOCALES_DIR / "vi" / "LC_MESSAGES" / "laocai_stats.po").open("rb") as handle:
-        catalogue = {m.id: m for m in read_po(handle) if m.id and m.context is None}
-    untranslated = sorted(m for m in extracted if m not in catalogue or not catalogue[m].string or catalogue[m].fuzzy)
+        catalogue = {(m.context, m.id): m for m in read_po(handle) if m.id}
+    untranslated = sorted(m for _c, m in extracted if (_c, m) not in catalogue or not catalogue[_c, m].string or catalogue[_c, m].fuzzy)
     assert untranslated == [], "untranslated (see README, Working in Vietnamese): " + "; ".join(untranslated[:5])
     for message in catalogue.values():
         assert _placeholders(message.id) == _placeholders(message.string), message.id
+
+
+def test_every_csv_column_has_a_heading_for_tables_xlsx():
+    from laocai_stats.publish.tables_workbook import COLUMN_HEADINGS
+
+    columns = {c for path in (ROOT / "outputs" / "tables").glob("*.csv")
+               for c in path.read_text(encoding="utf-8").splitlines()[0].split(",")}
+    assert columns - set(COLUMN_HEADINGS) == set()
+    with use_language("vi"):
+        from laocai_stats.text import pgettext
+
+        assert [c for c in columns if pgettext("column", c) == c] == []
 
 
 def test_the_descriptor_carries_vietnamese_beside_every_english_label():

@@ -76,7 +76,7 @@ def growth_figure(comparison, table: str, *, period: str = "shared") -> Figure:
     for ax, name in zip(axes.flat, indicators):
         title = textwrap.fill(comparison.labels.get(name, name), 34)
         if period == "shared":
-            title += f"\n({shared.get(name, _('no shared year'))})"
+            title += "\n(" + str(shared.get(name, _("no shared year"))) + ")"
         plot_province_growth(growth, indicator=name, table=table, period=period, ax=ax, title=title)
         ax.title.set_fontsize(9)
         ax.set_xlabel("")

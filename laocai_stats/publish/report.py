@@ -114,7 +114,8 @@ def render_notebook(source: Path, target: Path) -> Path:
     exporter = HTMLExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True)
     body, _resources = exporter.from_notebook_node(notebook)
     title = notebook_title(source)
-    header = (f"<p><a href=\"../index.html\">&larr; {prose(_('Report'))}</a> &middot; "
+    back = prose(_("Report"))
+    header = (f"<p><a href=\"../index.html\">&larr; {back}</a> &middot; "
               f"<a href=\"../../notebooks/{esc(source.name)}\">{esc(source.name)}</a></p>")
     css = CSS + NOTEBOOK_CSS + HtmlFormatter().get_style_defs(".highlight")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -146,10 +147,10 @@ def figures_section(dataset: Dataset, links: Links) -> str:
                 name=esc(spec.name), tables=esc(", ".join(spec.tables))) + "</p>")
             continue
         made_by = notebook_link(spec.notebook, links)
-        caption = _(spec.caption)
+        caption, notebook = _(spec.caption), prose(_("notebook"))
         parts.append(f"<figure id=\"figure-{esc(spec.name)}\"><img src=\"../{esc(png)}\" alt=\"{esc(caption)}\">"
                      f"<figcaption>{esc(caption)}. {links.to(png, 'PNG')}, {links.to(f'figures/{spec.name}.svg', 'SVG')}; "
-                     f"{prose(_('notebook'))} {made_by}.</figcaption></figure>")
+                     f"{notebook} {made_by}.</figcaption></figure>")
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -194,9 +195,11 @@ def audit_section(dataset: Dataset, links: Links) -> str:
     grades = grade_tables(checks)
     grade_rows = [[esc(g.table), esc(g.grade), esc(g.reasons)] for g in grades.itertuples()]
     files = ", ".join(links.to(f) for f in ("audit/audit.md", "audit/audit.csv", "audit/grades.csv"))
-    return (f"<section id=\"audit\"><h2>{prose(_('Audit findings'))}</h2>\n" + markdown_html(findings_markdown(checks, grades))
-            + f"<h3>{prose(_('Grades'))}</h3>\n" + html_table([_("Table"), _("Grade"), _("Reasons")], grade_rows)
-            + f"\n<p>{prose(_('Every check, with its rule, numbers and verdict:'))} {files}.</p>\n</section>")
+    heading, grades_heading = prose(_("Audit findings")), prose(_("Grades"))
+    every = prose(_("Every check, with its rule, numbers and verdict:"))
+    return (f"<section id=\"audit\"><h2>{heading}</h2>\n" + markdown_html(findings_markdown(checks, grades))
+            + f"<h3>{grades_heading}</h3>\n" + html_table([_("Table"), _("Grade"), _("Reasons")], grade_rows)
+            + f"\n<p>{every} {files}.</p>\n</section>")
 
 
 def notebook_link(stem: str, links: Links) -> str:
@@ -211,9 +214,11 @@ def notebooks_section(notebooks: list[Path], links: Links) -> str:
         return (f"<section id=\"notebooks\"><h2>{prose(_('Notebooks'))}</h2>\n<p>"
                 + prose(_("The notebooks were not run for this output ({command} without notebooks).")).format(command="<code>reproduce</code>")
                 + "</p></section>")
+    executed = _("executed .ipynb")
     items = [f"<li>{notebook_link(p.stem, links)}: {esc(notebook_title(p))} "
-             f"({links.to(f'notebooks/{p.name}', _('executed .ipynb'))})</li>" for p in notebooks]
-    return (f"<section id=\"notebooks\"><h2>{prose(_('Notebooks'))}</h2>\n<p>{prose(_('Each notebook, executed on these data, rendered as a page:'))}</p>\n<ul>\n"
+             f"({links.to(f'notebooks/{p.name}', executed)})</li>" for p in notebooks]
+    heading, intro = prose(_("Notebooks")), prose(_("Each notebook, executed on these data, rendered as a page:"))
+    return (f"<section id=\"notebooks\"><h2>{heading}</h2>\n<p>{intro}</p>\n<ul>\n"
             + "\n".join(items) + "\n</ul></section>")
 
 

@@ -7,11 +7,29 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import LaocaiError
-from ..text import N_, _, pgettext
+from ..text import N_, NC_, _, pgettext
 from ..workbook.writer import save_deterministic
 
 MAX_SHEET_NAME = 31  # Excel's limit
 CONTENTS_SHEET = N_("Contents")
+# The headings of the CSV columns in tables.xlsx, marked for the catalogue (msgctxt "column"); the CSVs keep the names.
+COLUMN_HEADINGS = (
+    NC_("column", "agent_staff"), NC_("column", "base"), NC_("column", "cagr"), NC_("column", "change"),
+    NC_("column", "channel"), NC_("column", "collection_points"), NC_("column", "declined"),
+    NC_("column", "denominator"), NC_("column", "first_value"), NC_("column", "first_year"), NC_("column", "grew"),
+    NC_("column", "group"), NC_("column", "index"), NC_("column", "indicator"), NC_("column", "indicators"),
+    NC_("column", "kendall_method"), NC_("column", "kendall_n"), NC_("column", "kendall_p"),
+    NC_("column", "kendall_tau"), NC_("column", "kind"), NC_("column", "label"), NC_("column", "last_value"),
+    NC_("column", "last_year"), NC_("column", "median_cagr"), NC_("column", "n_missing"), NC_("column", "n_years"),
+    NC_("column", "numerator"), NC_("column", "pct_change"), NC_("column", "peak_value"), NC_("column", "peak_year"),
+    NC_("column", "period_total"), NC_("column", "previous"), NC_("column", "province"), NC_("column", "ratio"),
+    NC_("column", "share"), NC_("column", "share_of_points"), NC_("column", "share_of_staff"),
+    NC_("column", "source"), NC_("column", "staff_per_point"), NC_("column", "table"), NC_("column", "table_number"),
+    NC_("column", "title"), NC_("column", "trend_growth"), NC_("column", "trend_growth_high"),
+    NC_("column", "trend_growth_low"), NC_("column", "trend_n"), NC_("column", "trend_note"),
+    NC_("column", "trough_value"), NC_("column", "trough_year"), NC_("column", "unchanged"), NC_("column", "unit"),
+    NC_("column", "value"), NC_("column", "without_rate"), NC_("column", "year"),
+)
 
 
 def sheet_names(stems) -> dict[str, str]:
