@@ -4,7 +4,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -69,7 +68,7 @@ class UnknownLanguage(ValueError):
     """A language laocai-stats has no catalogue for. (This module imports nothing of the package: errors uses it.)"""
 
 
-@cache
+@functools.cache
 def languages() -> tuple[str, ...]:
     """The languages laocai-stats can speak: English and every language with a catalogue."""
     found = sorted(p.parent.parent.name for p in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")) if LOCALES_DIR.is_dir() else []
@@ -114,7 +113,7 @@ def in_data_language(func):
     return wrapper
 
 
-@cache
+@functools.cache
 def _catalogue(lang: str) -> dict[str, str]:
     if lang == DEFAULT_LANGUAGE:
         return {}
