@@ -50,6 +50,22 @@ def escape_frame(frame):
     return out
 
 
+def plain_number(value):
+    """A float as CSV text: whole numbers without a decimal point (15.0 -> '15'), others exactly (repr); missing -> None."""
+    if value is None or pd.isna(value):
+        return None
+    value = float(value)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def csv_frame(frame):
+    """`frame` ready for CSV: text escaped against formulas, float columns written as plain numbers (no '15.0')."""
+    out = escape_frame(frame)
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].map(plain_number).astype(object)
+    return out
+
 
 def markdown_table(frame: pd.DataFrame) -> str:
     """A GitHub-flavoured Markdown table; blank for missing values, pipes escaped."""

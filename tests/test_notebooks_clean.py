@@ -26,7 +26,7 @@ def test_notebook_shape(path):
     first = notebook.cells[0]
     assert first.cell_type == "markdown" and "Table" in first.source
     assert "parameters" in notebook.cells[1].metadata.get("tags", [])
-    assert "data = None" in notebook.cells[1].source
+    assert 'data: "Optional[str]" = None' in notebook.cells[1].source  # typed, for papermill (tests/test_papermill.py)
     for cell in notebook.cells:
         if cell.cell_type == "code":
             assert not re.search(r"^\s*(def|class) ", cell.source, flags=re.M), "functions belong in the package"

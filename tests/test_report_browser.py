@@ -313,3 +313,66 @@ def test_every_notebook_page_opens_in_chromium(browser, out):
         for url in facts["links"]:
             if url.startswith("file:"):
                 assert local_file(url).is_file(), f"{page.name}: broken link {url}"
+
+
+# ------------------------------------------------------------------------------------------
+# Accessibility: axe-core, npm's package pinned in package-lock.json (`make axe`), run inside Chromium
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# Moderate in axe's scale, but a screen-reader user navigates by landmarks: a page without them fails too.
+LANDMARK_RULES = {"landmark-one-main", "region"}
+AXE_RUN = """axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => ({
+  id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"""
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.is_file():
+        message = f"{AXE.relative_to(ROOT)} is missing: run `make axe` (npm ci; installs Debian's npm when missing)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the accessibility test: {message}")
+        pytest.skip(message)
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_violations(browser: DevTools, session: str, axe_source: str) -> list[dict]:
+    browser.call("Runtime.evaluate", session, expression=axe_source)
+    reply = browser.call("Runtime.evaluate", session, expression=AXE_RUN, awaitPromise=True, returnByValue=True)
+    assert "exceptionDetails" not in reply, reply["exceptionDetails"]
+    return reply["result"]["value"]
+
+
+def test_axe_finds_no_serious_violation_on_any_report_page(browser, out, axe_source):
+    """The report and every notebook page, as axe-core sees them: no serious or critical violation, landmarks."""
+    found = {}
+    for page in report_pages(out):
+        session, _, _ = open_page(browser, page.as_uri())
+        serious = [v for v in axe_violations(browser, session, axe_source)
+                   if v["impact"] in ("serious", "critical") or v["id"] in LANDMARK_RULES]
+        if serious:
+            found[page.name] = serious
+    assert found == {}, json.dumps(found, indent=1)
+
+
+def test_axe_would_report_a_serious_violation(browser, tmp_path, axe_source):
+    """The check itself can fail: a page with an unlabelled image and an unfocusable scrolling box."""
+    page = tmp_path / "bad.html"
+    page.write_text('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>'
+                    '<img src="x.png"><div style="overflow:auto;height:40px"><pre>' + "line\n" * 40 + "</pre></div>"
+                    "</main></body></html>", encoding="utf-8")
+    session, _, _ = open_page(browser, page.as_uri())
+    ids = {v["id"] for v in axe_violations(browser, session, axe_source) if v["impact"] in ("serious", "critical")}
+    assert {"image-alt", "scrollable-region-focusable"} <= ids
+
+
+def test_notebook_images_carry_the_figure_registry_caption_as_alt_text(out):
+    """Not nbconvert's placeholder: each figure a notebook shows is described by its caption in the registry."""
+    for page in report_pages(out)[1:]:
+        text = page.read_text(encoding="utf-8")
+        assert "No description has been provided" not in text, page.name
+        alts = re.findall(r'<img [^>]*alt="([^"]*)"', text)
+        own = {html.escape(spec.caption) for spec in FIGURES if spec.notebook == page.stem}
+        captions = {html.escape(spec.caption) for spec in FIGURES}
+        assert own <= set(alts), page.name
+        assert all(alt in captions or alt.startswith("Growth by province: ") for alt in alts), (page.name, alts)
+        assert alts or page.stem == "08-audit", f"{page.name} shows no figure"

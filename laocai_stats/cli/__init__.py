@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
+import signal
 import sys
 
 from .. import __version__
@@ -15,16 +17,27 @@ from ..errors import DataError, LaocaiError
 EXIT_BAD_INPUT = 2
 
 
+def frame_records(frame) -> list[dict]:
+    """A frame as JSON-ready records: missing values become null (through pandas), numbers stay numbers."""
+    return json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=15))
+
+
+def print_json(value) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
 def print_frame(frame, fmt: str) -> None:
     if fmt == "csv":
-        from ..text import escape_frame
+        from ..text import csv_frame
 
         # Labels can come from a user's workbook: never let a spreadsheet run them as formulas.
-        sys.stdout.write(escape_frame(frame).to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(csv_frame(frame).to_csv(index=False, lineterminator="\n"))
     elif fmt == "markdown":
         from ..text import markdown_table
 
         sys.stdout.write(markdown_table(frame) + "\n")
+    elif fmt == "json":
+        print_json(frame_records(frame))
     else:
         sys.stdout.write(frame.to_string(index=False) + "\n")
 
@@ -34,6 +47,13 @@ def lang_option(p, help_text: str) -> None:
 
     p.add_argument("--lang", metavar="LANG", default=None, choices=languages(),
                    help=f"{help_text}; one of {', '.join(languages())}")
+
+
+def verbosity_options(p) -> None:
+    """-q and -v for commands whose output can be long."""
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true", help="print only errors and the final line")
+    group.add_argument("-v", "--verbose", action="store_true", help="print more detail")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--data", metavar="PATH", default=None,
                        help="a data package folder or a filled .xlsx workbook (default: the shipped Lao Cai data)")
 
-    def format_option(p, choices=("text", "csv", "markdown")):
+    def format_option(p, choices=("text", "csv", "markdown", "json")):
         p.add_argument("--format", choices=choices, default="text", help="output format (default: text)")
 
     for module in COMMAND_MODULES:
@@ -73,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"laocai-stats: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
+        # Ctrl-C: the run has already cleaned up on the way out (staging removed, workers stopped). A second
+        # Ctrl-C during interpreter shutdown would print "Exception ignored ... KeyboardInterrupt": ignore it.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("laocai-stats: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:

@@ -16,7 +16,9 @@ def cmd_audit(args) -> int:
     audit = run_audit(open_dataset(args.data))
     grades = grade_tables(audit)
     if args.format == "csv":
-        sys.stdout.write(audit.to_csv(index=False, lineterminator="\n"))
+        from ..text import csv_frame
+
+        sys.stdout.write(csv_frame(audit).to_csv(index=False, lineterminator="\n"))
     elif args.format == "json":
         # Through pandas for its NA -> null handling, then json for plain formatting (no escaped slashes).
         records = json.loads(audit.to_json(orient="records"))

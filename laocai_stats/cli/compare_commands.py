@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from . import lang_option
+from . import lang_option, verbosity_options
 
 
 def cmd_compare(args) -> int:
@@ -21,16 +21,21 @@ def _compare(args, datasets) -> int:
     from ..publish.comparison import write_comparison
     from ..stats.compare import compare
     from ..text import _, percent
-    from . import print_frame
+    from . import frame_records, print_frame, print_json
 
     comparison = compare(datasets)
     ranking = comparison.ranking.copy()
     notes = comparison.notes
-    if args.format != "csv":
-        # Rates as percentages for reading; the CSV keeps the fractions for computing.
+    if args.format in ("text", "markdown"):
+        # Rates as percentages for reading; CSV and JSON keep the fractions for computing.
         for column in ("cagr", "trend_growth", "trend_growth_low", "trend_growth_high"):
             ranking[column] = ranking[column].astype(object).map(percent)
-    if args.format == "text":
+    if args.quiet:
+        pass
+    elif args.format == "json":
+        print_json({"provinces": frame_records(comparison.provinces), "ranking": frame_records(ranking),
+                    "notes": frame_records(notes)})
+    elif args.format == "text":
         ranking = ranking[["table", "indicator", "rank", "of", "province", "cagr", "from_year", "to_year"]]
         print(_("Ranking by CAGR over the years the provinces share (ties share a rank; n/a is not ranked):"))
         print_frame(ranking, "text")
@@ -49,6 +54,9 @@ def _compare(args, datasets) -> int:
         print_frame(notes, "csv")
     if args.out:
         written = write_comparison(comparison, args.out)
+        if args.verbose:
+            for name in written:
+                print(f"wrote {args.out}/{name}", file=sys.stderr)
         print(_("wrote {count} files to {folder}").format(count=len(written), folder=args.out), file=sys.stderr)
     return 0
 
@@ -60,5 +68,6 @@ def register(sub, *, data_option, format_option) -> None:
     p.add_argument("--out", default=None, metavar="DIR",
                    help="also write the CSVs and figures into DIR (replaced only when the run succeeds)")
     format_option(p)
+    verbosity_options(p)
     lang_option(p, "the language of the figures and the text (default: the first data set's own, else en)")
     p.set_defaults(func=cmd_compare)

@@ -3,15 +3,22 @@ from __future__ import annotations
 
 import sys
 
-from . import EXIT_BAD_INPUT, print_frame
+from . import EXIT_BAD_INPUT, print_frame, print_json, verbosity_options
 
 
 def cmd_tables(args) -> int:
+    import pandas as pd
+
     from ..data.loaders import list_tables, table_info
 
-    for name in list_tables(args.data):
-        info = table_info(name, args.data)
-        print(f"{name:<13} {info['table']:<8} {info['caption']}")
+    infos = {name: table_info(name, args.data) for name in list_tables(args.data)}
+    if args.format == "text":
+        for name, info in infos.items():
+            print(f"{name:<13} {info['table']:<8} {info['caption']}")
+        return 0
+    frame = pd.DataFrame([{"name": name, "table": info["table"], "caption": info["caption"],
+                           "indicators": len(info["indicators"])} for name, info in infos.items()])
+    print_frame(frame, args.format)
     return 0
 
 
@@ -44,21 +51,30 @@ def cmd_validate(args) -> int:
     dataset = open_dataset(args.path)
     # Answered in the workbook's language (its About sheet records it).
     with use_language(dataset.language):
-        return _report_problems(args.path, dataset.problems())
+        return _report_problems(args, dataset)
 
 
-def _report_problems(path, problems) -> int:
+def _report_problems(args, dataset) -> int:
     from ..text import _
 
+    problems = dataset.problems()
     errors = [p for p in problems if p.severity == "error"]
+    if args.format == "json":
+        print_json({"path": args.path, "valid": not errors, "errors": len(errors), "warnings": len(problems) - len(errors),
+                    "problems": [{"severity": p.severity, "file": p.file, "sheet": p.sheet, "cell": p.cell, "row": p.row,
+                                  "column": p.column, "message": p.message, "text": str(p)} for p in problems]})
+        return EXIT_BAD_INPUT if errors else 0
     for problem in problems:
-        print(f"{_(problem.severity)}: {problem}")
+        if problem.severity == "error" or not args.quiet:
+            print(f"{_(problem.severity)}: {problem}")
+    if args.verbose:
+        print(f"{args.path}: checked {len(dataset.table_names())} tables of {dataset.province}", file=sys.stderr)
     if errors:
         warnings = len(problems) - len(errors)
         print(_("{path}: {errors} error(s), {warnings} warning(s); fix the errors above and validate again").format(
-            path=path, errors=len(errors), warnings=warnings), file=sys.stderr)
+            path=args.path, errors=len(errors), warnings=warnings), file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(_("{path}: valid ({warnings} warning(s))").format(path=path, warnings=len(problems)))
+    print(_("{path}: valid ({warnings} warning(s))").format(path=args.path, warnings=len(problems)))
     return 0
 
 
@@ -73,6 +89,7 @@ def cmd_rehash(args) -> int:
 def register(sub, *, data_option, format_option) -> None:
     p = sub.add_parser("tables", help="list the tables")
     data_option(p)
+    format_option(p)
     p.set_defaults(func=cmd_tables)
 
     p = sub.add_parser("show", help="print one table (tidy by default)")
@@ -91,6 +108,9 @@ def register(sub, *, data_option, format_option) -> None:
 
     p = sub.add_parser("validate", help="check a data package folder or workbook and list every problem")
     p.add_argument("path")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text: one line per problem; json: every problem with its location (default: text)")
+    verbosity_options(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("rehash", help="record the current checksums of a data package's files")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from . import lang_option
+from . import lang_option, verbosity_options
 
 
 def cmd_reproduce(args) -> int:
@@ -12,6 +12,9 @@ def cmd_reproduce(args) -> int:
     result = reproduce(args.out, args.data, province=args.province, lang=args.lang, jobs=args.jobs, progress=not args.quiet)
     for note in result.skipped:
         print(f"skipped {note}", file=sys.stderr)
+    if args.verbose:
+        for name in result.written:
+            print(f"wrote {result.out / name}")
     print(f"wrote {len(result.written)} files to {result.out}")
     return 0
 
@@ -22,6 +25,6 @@ def register(sub, *, data_option, format_option) -> None:
     p.add_argument("--out", default="outputs", metavar="DIR", help="output folder (default: outputs); replaced only when the run succeeds")
     p.add_argument("--province", default=None, help="province name for titles and prose (default: the data's own)")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="notebooks run at once (default: one per core)")
-    p.add_argument("--quiet", action="store_true", help="no progress output")
+    verbosity_options(p)  # -q: no progress; -v: also every file written
     lang_option(p, "the language of the report, figures, narrative and tables.xlsx headings (default: the data's own, else en)")
     p.set_defaults(func=cmd_reproduce)

@@ -109,5 +109,6 @@ def show_growth_figures(comparison, *, period: str = "shared") -> None:
             display(Markdown(f"*No growth figure for {table}: no province has a value in it.*"))
             continue
         fig = growth_figure(comparison, table, period=period)
-        display(fig)
+        alt = _("Growth by province: {table}").format(table=table) + f", {_(PERIODS[period])}"
+        display(fig, metadata={"image/png": {"alt": alt}})
         plt.close(fig)

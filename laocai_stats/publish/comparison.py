@@ -23,6 +23,19 @@ def comparison_tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
     }
 
 
+COMPARISON_WORKBOOK = "comparison.xlsx"  # the same tables for spreadsheet users: text stays intact (no CSV import)
+DESCRIPTIONS = {
+    "provinces": "each data set: its province, file, number of tables and years",
+    "shared_years": "per indicator: the provinces with values and the years they all share",
+    "side_by_side": "levels over the shared years, one column per province",
+    "growth": "per province and indicator: CAGR and trend growth over the shared years and over its own years",
+    "index": "first shared year = 100, one column per province",
+    "ratios": "per-unit ratios over the years the provinces share, one column per province",
+    "ranking": "provinces ranked per indicator by CAGR over the shared years",
+    "notes": "every difference in years or indicators, and what the comparison does about it",
+}
+
+
 def comparison_markdown(comparison: Comparison) -> str:
     """A narrative of the comparison; every number in it computed from the frames."""
     provinces = comparison.provinces
@@ -82,11 +95,20 @@ def write_comparison(comparison: Comparison, out) -> list[str]:
     from .outputs import staged_folder, write_csv
     from .style import themed
 
+    from .. import __version__
+    from .codebook import number_formats
+    from .tables_workbook import write_tables_workbook
+
     written = []
+    tables = comparison_tables(comparison)
     with staged_folder(Path(out).resolve()) as staging:
-        for stem, frame in comparison_tables(comparison).items():
+        for stem, frame in tables.items():
             write_csv(frame, staging / f"{stem}.csv")
             written.append(f"{stem}.csv")
+        note = f"{', '.join(comparison.provinces['province'])}: compared by laocai-stats {__version__}."
+        write_tables_workbook(tables, staging / COMPARISON_WORKBOOK, descriptions=DESCRIPTIONS,
+                              number_formats=number_formats(tables, strict=False), note=note)
+        written.append(COMPARISON_WORKBOOK)
         (staging / "figures").mkdir()
         with themed():
             for table in comparison_tables_with_values(comparison):

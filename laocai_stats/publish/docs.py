@@ -53,17 +53,38 @@ KEY_PACKAGES = ("pandas", "numpy", "scipy", "matplotlib", "seaborn", "openpyxl",
 def key_pins() -> str:
     """The versions the stored outputs were made with, read from requirements.lock."""
     lock = Path(__file__).resolve().parents[2] / "requirements.lock"
-    pins = {}
+    pins, markers = {}, 0
     for line in lock.read_text(encoding="utf-8").splitlines():
         if "==" in line and not line.startswith("#"):
-            name, version = line.strip().split("==")
+            pin, _, marker = line.strip().partition(" ; ")  # a marker limits a pin to some platforms
+            name, version = pin.split("==")
             pins[name.lower()] = version
-    total = len(pins)
+            markers += bool(marker)
     listed = ", ".join(f"{name} {pins[name]}" for name in KEY_PACKAGES if name in pins)
-    return f"{listed}; {total} packages in all, every one pinned exactly in `requirements.lock`."
+    return (f"{listed}; {len(pins)} packages in all ({markers} of them only on some platforms), every one pinned "
+            "exactly in `requirements.lock`.")
 
 
-GENERATORS = {"data-dictionary": data_dictionary, "findings": findings, "outputs-map": outputs_map, "key-pins": key_pins}
+def output_dictionary() -> str:
+    """Every column of the derived CSVs, from the codebook `reproduce` wrote (outputs/tables/datapackage.json)."""
+    import json
+
+    descriptor = Path(__file__).resolve().parents[2] / "outputs" / "tables" / "datapackage.json"
+    resources = json.loads(descriptor.read_text(encoding="utf-8"))["resources"]
+    rows: dict[tuple, dict] = {}
+    for resource in resources:
+        for field in resource["schema"]["fields"]:
+            key = (field["name"], field["type"], field.get("unit", ""), field["description"])
+            row = rows.setdefault(key, {"column": f"`{field['name']}`", "type": field["type"], "unit": field.get("unit", ""),
+                                        "meaning": field["description"], "in": []})
+            row["in"].append(resource["name"])
+    for row in rows.values():
+        data = [n for n in row["in"] if n.startswith("data_")]
+        row["in"] = ", ".join([n for n in row["in"] if not n.startswith("data_")] + (["data_*"] if data else []))
+    return markdown_table(pd.DataFrame(list(rows.values())))
+
+
+GENERATORS = {"output-dictionary": output_dictionary, "data-dictionary": data_dictionary, "findings": findings, "outputs-map": outputs_map, "key-pins": key_pins}
 
 
 def render(text: str) -> str:

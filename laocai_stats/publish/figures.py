@@ -367,7 +367,8 @@ def show(name: str, dataset: Dataset) -> None:
                            "blank cells are missing, not zero.*").format(name=name, province=dataset.province, caption=_(figure_spec(name).caption))))
         return
     fig = draw(name, dataset)
-    display(fig)
+    # The registry's caption becomes the image's alt text in every rendering of the notebook (nbconvert reads it).
+    display(fig, metadata={"image/png": {"alt": _(figure_spec(name).caption)}})
     plt.close(fig)
 
 

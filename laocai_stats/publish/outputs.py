@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..text import escape_frame
+from ..text import csv_frame
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """CSV with '\\n' line ends and user text made safe against spreadsheet formula injection."""
+    """CSV with '\\n' line ends, whole numbers without '.0', user text safe against spreadsheet formula injection."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    escape_frame(frame).to_csv(path, index=False, lineterminator="\n")
+    csv_frame(frame).to_csv(path, index=False, lineterminator="\n")
 
 
 @contextlib.contextmanager

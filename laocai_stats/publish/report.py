@@ -7,6 +7,7 @@ own generators; nothing in it depends on the time or the machine, so the same da
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -34,10 +35,12 @@ pre{overflow-x:auto;background:#f7f7f7;padding:.5rem;font-size:.8rem}
 footer{margin-top:2.5rem;font-size:.85rem;color:#555}
 """
 
+# After Pygments' styles: its default colour for operator words (`in`, `and`) fails WCAG AA contrast on grey.
 NOTEBOOK_CSS = """
 .prompt{display:none}.cell{margin:0 0 1rem}.input_area,.output_area{overflow-x:auto;max-width:100%}
 .output_area img{max-width:100%;height:auto}.output_html{overflow-x:auto}.anchor-link{display:none}
 .output_stderr pre{background:#fdd}
+.highlight .ow{color:#7a1fa2}
 """
 
 
@@ -71,7 +74,7 @@ def html_table(headers, rows, *, numeric=()) -> str:
     for row in rows:
         cells = "".join(f"<td class=\"num\">{c}</td>" if n in numeric else f"<td>{c}</td>" for n, c in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
-    return f"<div class=\"scroll\"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody></table></div>"
+    return f"<div class=\"scroll\" tabindex=\"0\"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody></table></div>"
 
 
 class Links:
@@ -104,6 +107,12 @@ def notebook_title(path: Path) -> str:
     return path.stem
 
 
+def focusable_scrollers(body: str) -> str:
+    """nbconvert's code blocks and HTML outputs scroll sideways: give each a tab stop so keyboard users can scroll it."""
+    body = re.sub(r"<pre(?=[ >])(?![^>]*tabindex)", '<pre tabindex="0"', body)
+    return re.sub(r'(<div class="[^"]*\boutput_html\b[^"]*")(?![^>]*tabindex)', r'\1 tabindex="0"', body)
+
+
 def render_notebook(source: Path, target: Path) -> Path:
     """An executed notebook as one self-contained HTML page (images embedded, no scripts) linked back to the report."""
     import nbformat
@@ -115,11 +124,12 @@ def render_notebook(source: Path, target: Path) -> Path:
     body, _resources = exporter.from_notebook_node(notebook)
     title = notebook_title(source)
     back = prose(_("Report"))
-    header = (f"<p><a href=\"../index.html\">&larr; {back}</a> &middot; "
-              f"<a href=\"../../notebooks/{esc(source.name)}\">{esc(source.name)}</a></p>")
-    css = CSS + NOTEBOOK_CSS + HtmlFormatter().get_style_defs(".highlight")
+    header = (f"<header><nav aria-label=\"{esc(_('Report'))}\"><p><a href=\"../index.html\">&larr; {back}</a> &middot; "
+              f"<a href=\"../../notebooks/{esc(source.name)}\">{esc(source.name)}</a></p></nav></header>")
+    css = CSS + HtmlFormatter().get_style_defs(".highlight") + NOTEBOOK_CSS
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page(title, header + "\n" + body, css=css), encoding="utf-8")
+    main = f"<main>\n{focusable_scrollers(body)}\n</main>"
+    target.write_text(page(title, header + "\n" + main, css=css), encoding="utf-8")
     return target
 
 
@@ -291,10 +301,10 @@ def write_report(dataset: Dataset, root: Path, *, notebooks: list[Path]) -> list
                 ("audit", _("Audit findings")), ("notebooks", _("Notebooks")), ("outputs", _("What makes what")))
     nav = "<nav><ul>" + "".join(f"<li><a href=\"#{key}\">{esc(text)}</a></li>" for key, text in sections) + "</ul></nav>"
     body = "\n".join([
-        f"<header><h1>{esc(title)}</h1></header>", nav,
+        f"<header><h1>{esc(title)}</h1></header>", nav, "<main>",
         citation_section(dataset), figures_section(dataset, links), growth_section(dataset, links),
         audit_section(dataset, links), notebooks_section(notebooks, links), outputs_map_section(dataset, links),
-        "<footer>" + _("Written by {command} (laocai-stats {version}) from {file}.").format(
+        "</main>", "<footer>" + _("Written by {command} (laocai-stats {version}) from {file}.").format(
             command="<code>laocai-stats reproduce</code>", version=esc(__version__), file=esc(Path(dataset.source).name)) + "</footer>",
     ])
     path = root / REPORT_DIR / "index.html"

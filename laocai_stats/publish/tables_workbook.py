@@ -63,23 +63,36 @@ def cell_value(value):
     return safe_text(value if isinstance(value, str) else str(value))
 
 
-def build_tables_workbook(tables: dict[str, pd.DataFrame]):
-    """A workbook with a contents sheet, then one sheet per table: a bold header row, then the rows as in the CSV."""
+def build_tables_workbook(tables: dict[str, pd.DataFrame], *, descriptions: dict[str, str] | None = None,
+                          number_formats: dict[str, dict[str, str]] | None = None, note: str | None = None):
+    """A Contents sheet (each sheet, what it holds, its CSV), then one sheet per table: a bold header row, then the
+    rows as in the CSV, with `number_formats[stem][column]` (e.g. '#,##0', '0.0 %') on that column's cells.
+    `note` (what made the workbook, from which data) goes below the Contents table.
+
+    Formats change how a number is shown, never the value stored: a rate stays the fraction 0.295 in the cell.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     bold = Font(bold=True)
     names = sheet_names(tables)
+    descriptions = descriptions or {}
+    number_formats = number_formats or {}
     wb = Workbook()
     contents = wb.active
     contents.title = _(CONTENTS_SHEET)
-    contents.append([_("Sheet"), _("CSV file"), _("Rows"), _("Columns")])
+    contents.append([_("Sheet"), _("What it holds"), _("CSV file"), _("Rows"), _("Columns")])
     for stem, frame in tables.items():
-        contents.append([names[stem], f"{stem}.csv", len(frame), len(frame.columns)])
+        contents.append([names[stem], cell_value(descriptions.get(stem, "")), f"{stem}.csv", len(frame), len(frame.columns)])
     for cell in contents[1]:
         cell.font = bold
-    contents.column_dimensions["A"].width = 32
-    contents.column_dimensions["B"].width = 36
+    if note:
+        contents.append([])
+        contents.append([cell_value(note)])
+    for letter, width in zip("ABCDE", (32, 90, 36, 8, 8)):
+        contents.column_dimensions[letter].width = width
+    contents.freeze_panes = "A2"
     for stem, frame in tables.items():
         ws = wb.create_sheet(names[stem])
         # Headings for people, in the current language; the CSV beside it keeps the machine names.
@@ -88,14 +101,20 @@ def build_tables_workbook(tables: dict[str, pd.DataFrame]):
             cell.font = bold
         for row in frame.itertuples(index=False, name=None):
             ws.append([cell_value(v) for v in row])
+        for position, column in enumerate(frame.columns, start=1):
+            fmt = number_formats.get(stem, {}).get(str(column))
+            if fmt:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=position, max_col=position):
+                    cell.number_format = fmt
+                ws.column_dimensions[get_column_letter(position)].width = 14
         ws.freeze_panes = "A2"
     return wb
 
 
-def write_tables_workbook(tables: dict[str, pd.DataFrame], path: Path) -> Path:
-    """Write the workbook atomically; the same tables always give the same bytes."""
+def write_tables_workbook(tables: dict[str, pd.DataFrame], path: Path, **layout) -> Path:
+    """Write the workbook atomically (`layout`: see build_tables_workbook); the same tables give the same bytes."""
     path = Path(path)
     if not path.parent.is_dir():
         raise LaocaiError(f"{path}: the folder {path.parent} does not exist")
-    save_deterministic(build_tables_workbook(tables), path)
+    save_deterministic(build_tables_workbook(tables, **layout), path)
     return path

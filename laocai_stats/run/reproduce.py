@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -97,10 +98,15 @@ def derived_tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
 
 
 TABLES_WORKBOOK = "tables.xlsx"
+TABLES_DESCRIPTOR = "datapackage.json"  # the derived CSVs' codebook (publish/codebook.py)
 
 
 def write_tables(dataset: Dataset, folder: Path) -> list[str]:
-    """Each table as CSV, and all of them in one workbook, a sheet each."""
+    """Each table as CSV, their codebook as a data package, and all of them in one workbook, a sheet each."""
+    import json
+
+    from .. import __version__
+    from ..publish.codebook import tables_descriptor, workbook_layout
     from ..publish.tables_workbook import write_tables_workbook
 
     written = []
@@ -108,7 +114,10 @@ def write_tables(dataset: Dataset, folder: Path) -> list[str]:
     for stem, frame in tables.items():
         write_csv(frame, folder / f"{stem}.csv")
         written.append(f"tables/{stem}.csv")
-    write_tables_workbook(tables, folder / TABLES_WORKBOOK)
+    descriptor = tables_descriptor(tables, dataset, __version__)
+    (folder / TABLES_DESCRIPTOR).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    written.append(f"tables/{TABLES_DESCRIPTOR}")
+    write_tables_workbook(tables, folder / TABLES_WORKBOOK, **workbook_layout(tables, dataset, __version__))
     written.append(f"tables/{TABLES_WORKBOOK}")
     return written
 
@@ -216,9 +225,19 @@ class NotebookRuns:
     def __init__(self, parameters: dict, folder: Path, *, jobs: int, html_folder: Path | None = None):
         folder.mkdir(parents=True, exist_ok=True)
         self.html_folder = html_folder
-        self.pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=_worker_context(), initializer=_warm_worker)
-        self.futures = {self.pool.submit(_run_notebook, str(p), str(folder / p.name), parameters, self._html_target(p)): p
-                        for p in notebook_paths()}
+        # Ctrl-C is this process's to handle (it stops the workers and removes the staging folder). The workers, and
+        # the kernels they fork, start with SIGINT blocked: a terminal sends it to the whole process group, and a
+        # child hit just after fork() prints "Exception ignored ... KeyboardInterrupt" from its at-fork hooks.
+        blocked = hasattr(signal, "pthread_sigmask")
+        if blocked:
+            previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=_worker_context(), initializer=_warm_worker)
+            self.futures = {self.pool.submit(_run_notebook, str(p), str(folder / p.name), parameters, self._html_target(p)): p
+                            for p in notebook_paths()}
+        finally:
+            if blocked:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
     def _html_target(self, path: Path) -> str | None:
         return None if self.html_folder is None else str(self.html_folder / f"{path.stem}.html")

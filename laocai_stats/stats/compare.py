@@ -1,6 +1,7 @@
 """Provinces side by side: levels, growth, index, ratios and a ranking over the years they share, with notes."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,15 @@ class Comparison:
 
 # ---------------------------------------------------------------------------------------------
 # Loading: each input validated, each with its own province name.
+
+def as_sources(value) -> list:
+    """One source (a path or a Dataset) or many, as a list: papermill's `-p others b.xlsx` passes one string."""
+    if value is None:
+        return []
+    if isinstance(value, (str, os.PathLike, Dataset)):
+        return [value]
+    return list(value)
+
 
 def open_datasets(sources, *, check: bool = True) -> tuple[list[Dataset], list[str]]:
     """Open every input (path or Dataset), refuse the first with an error, and give each a distinct name.
@@ -285,9 +295,12 @@ def comparison_notes(provinces: pd.DataFrame, shared: pd.DataFrame, ranking: pd.
 # ---------------------------------------------------------------------------------------------
 # The whole comparison.
 
-def compare(sources, *, check: bool = True) -> Comparison:
-    """Compare several provinces' data sets (folders, workbooks or Datasets): every frame the CLI and notebook show."""
-    datasets, name_notes = open_datasets(sources, check=check)
+def compare(sources, others=(), *, check: bool = True) -> Comparison:
+    """Compare several provinces' data sets (folders, workbooks or Datasets): every frame the CLI and notebook show.
+
+    `sources` and `others` are each one source or a list of them; the comparison takes them in that order.
+    """
+    datasets, name_notes = open_datasets(as_sources(sources) + as_sources(others), check=check)
     yearly = {d.province: yearly_frame(d) for d in datasets}
     stacked = stack(yearly)
     provinces = pd.DataFrame([{

@@ -1,0 +1,103 @@
+"""CLI conventions: `--format json` wherever a table or a list of problems is printed, -q/-v, a clean Ctrl-C."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import edit_csv
+from province_helpers import province_workbook
+
+from laocai_stats.data.loaders import list_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "laocai_stats", *args], capture_output=True, text=True, timeout=600,
+                          **kwargs)
+
+
+def test_python_dash_m_is_the_command_line():
+    assert run("--version").stdout == subprocess.run(
+        [Path(sys.executable).with_name("laocai-stats"), "--version"], capture_output=True, text=True).stdout
+
+
+def test_tables_as_json():
+    result = run("tables", "--format", "json")
+    assert result.returncode == 0
+    records = json.loads(result.stdout)
+    assert [r["name"] for r in records] == list_tables()
+    assert records[3]["table"] == "Table 3" and records[3]["indicators"] == 3
+
+
+def test_validate_as_json_lists_every_problem_with_its_place(package):
+    edit_csv(package, "press", "press_items,2018,232", "press_items,2018,-232")
+    edit_csv(package, "website", "articles,2018,218", "articles,2018,lots")
+    result = run("validate", str(package), "--format", "json")
+    assert result.returncode == 2 and result.stderr == ""
+    report = json.loads(result.stdout)
+    assert report["valid"] is False and report["errors"] == 2
+    places = {(Path(p["file"]).name, p["row"], p["column"]) for p in report["problems"] if p["severity"] == "error"}
+    assert places == {("press.csv", 4, "value"), ("website.csv", 4, "value")}
+    assert json.loads(run("validate", str(ROOT / "data" / "laocai"), "--format", "json").stdout)["valid"] is True
+
+
+def test_validate_quiet_keeps_errors_and_drops_warnings(tmp_path):
+    from workbook_helpers import export_laocai
+
+    workbook = str(export_laocai(tmp_path))  # the paper's own Table 4 total gives one warning
+    loud, quiet = run("validate", workbook), run("validate", workbook, "-q")
+    assert loud.returncode == quiet.returncode == 0
+    assert loud.stdout.count("warning: ") == 1 and "warning: " not in quiet.stdout
+    assert quiet.stdout.strip().endswith("valid (1 warning(s))")
+    assert run("validate", workbook, "-q", "-v").returncode == 2  # one or the other
+
+
+def test_compare_as_json_keeps_fractions(tmp_path):
+    other = province_workbook(tmp_path / "ha-giang.xlsx", "Ha Giang", range(2016, 2021), {"articles": [10, 20, 30, 40, 50]})
+    result = run("compare", str(ROOT / "data" / "laocai"), str(other), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [p["province"] for p in report["provinces"]] == ["Lao Cai", "Ha Giang"]
+    articles = [r for r in report["ranking"] if r["indicator"] == "articles" and r["province"] == "Ha Giang"][0]
+    assert abs(articles["cagr"] - ((50 / 10) ** (1 / 4) - 1)) < 1e-12
+    assert run("compare", str(ROOT / "data" / "laocai"), str(other), "-q").stdout == ""
+
+
+def test_reproduce_verbose_names_every_file_and_quiet_shows_no_progress(tmp_path):
+    verbose = run("reproduce", "--out", str(tmp_path / "out"), "-v")
+    assert verbose.returncode == 0, verbose.stderr
+    written = sorted(p for p in (tmp_path / "out").rglob("*") if p.is_file())
+    listed = sorted(Path(line.removeprefix("wrote ")) for line in verbose.stdout.splitlines() if line.startswith("wrote /"))
+    assert listed == written
+    assert "reproduce: [" in verbose.stderr
+
+
+def interrupted_reproduce(out: Path, after: float) -> subprocess.CompletedProcess:
+    """Run reproduce, press Ctrl-C (SIGINT to the whole process group, as a terminal does) after `after` seconds."""
+    process = subprocess.Popen([sys.executable, "-m", "laocai_stats", "reproduce", "--out", str(out)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(after)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def test_ctrl_c_stops_cleanly_and_leaves_earlier_outputs(tmp_path):
+    out = tmp_path / "outputs"
+    out.mkdir()
+    (out / "earlier.txt").write_text("an earlier run", encoding="utf-8")
+    for after in (1.5, 4.0):  # while writing tables and figures; while the notebooks run
+        result = interrupted_reproduce(out, after)
+        if result.returncode == 0:  # finished before the signal: nothing to check on this machine at this moment
+            continue
+        assert result.returncode == 130, result.stderr
+        assert result.stderr.rstrip().endswith("laocai-stats: interrupted")
+        assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["outputs"], "a staging folder was left behind"
+        assert sorted(p.name for p in out.iterdir()) == ["earlier.txt"]
