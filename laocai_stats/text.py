@@ -209,7 +209,14 @@ def number(value, digits: int = 0) -> str:
 
 
 def _babel_number(value, digits: int) -> str:
-    from babel.numbers import format_decimal
+    locale, pattern = _number_pattern(language(), digits)
+    return pattern.apply(value, locale, decimal_quantization=True)
 
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return format_decimal(value, format=pattern, locale=language(), decimal_quantization=True)
+
+@functools.cache
+def _number_pattern(lang: str, digits: int):
+    """Babel's locale data and a parsed pattern, once per language and precision (figures format thousands of ticks)."""
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    return Locale.parse(lang), parse_pattern("#,##0" + ("." + "0" * digits if digits > 0 else ""))
