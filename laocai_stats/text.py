@@ -42,8 +42,12 @@ def safe_text(value):
 
 
 def escape_frame(frame):
-    """A copy of `frame` whose text columns are escaped with `escape_formula`, for CSV output."""
+    """A copy of `frame` whose text columns and column names are escaped with `escape_formula`, for CSV output.
+
+    Column names can be user text too: `compare` makes a column of each province's name.
+    """
     out = frame.copy()
+    out.columns = [escape_formula(c) for c in out.columns]
     for column in out.columns:
         if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(escape_formula)
@@ -67,12 +71,32 @@ def csv_frame(frame):
     return out
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown table; blank for missing values, pipes escaped."""
+# Characters that make Markdown (CommonMark, GFM, Jupyter's math) or the HTML it may hold do something:
+# HTML's three as entities, the rest backslash-escaped; line breaks would start a new block.
+_MARKDOWN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " ",
+                           **{c: "\\" + c for c in "\\`*_[]|~$"}})
+
+
+def escape_markdown(text) -> str:
+    """Text a user typed, to be shown literally inside Markdown: no link, image, HTML, emphasis, math or new block.
+
+    `[x](javascript:alert(1))` stays those characters, `<script>` is shown rather than run. Every place that
+    puts user text (a province's name, a label, a file name) into Markdown uses this; None becomes "".
+    """
+    if text is None:
+        return ""
+    return str(text).translate(_MARKDOWN)
+
+
+def markdown_table(frame: pd.DataFrame, *, trusted: bool = False) -> str:
+    """A GitHub-flavoured Markdown table; blank for missing values; cells escaped with `escape_markdown`
+    unless `trusted` (Markdown this package wrote itself, such as the README's tables)."""
     def cell(value) -> str:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             return ""
-        return str(value).replace("|", "\\|").replace("\n", " ")
+        if trusted:
+            return str(value).replace("|", "\\|").replace("\n", " ")
+        return escape_markdown(value)
 
     header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
@@ -186,6 +210,13 @@ def localized(obj, field: str, lang: str | None = None):
 def missing() -> str:
     """How a missing number is shown to people."""
     return _("n/a")
+
+
+def shorten(text, limit: int = 60) -> str:
+    """A name short enough for a figure's title: cut at `limit` characters with an ellipsis (the full name stays in
+    the data, the tables and the prose)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def percent(fraction, digits: int = 1) -> str:

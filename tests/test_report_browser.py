@@ -376,3 +376,70 @@ def test_notebook_images_carry_the_figure_registry_caption_as_alt_text(out):
         assert own <= set(alts), page.name
         assert all(alt in captions or alt.startswith("Growth by province: ") for alt in alts), (page.name, alts)
         assert alts or page.stem == "08-audit", f"{page.name} shows no figure"
+
+
+# Hostile names: a province's name is data, never markup, on every page (escaping, then the CSP as a second wall)
+
+HOSTILE = ("<script>document.title='pwned'; window.pwned = 1</script><img src=x onerror=\"document.title='pwned'\">"
+           " [x](javascript:document.title='pwned') ![i](x \"t\") *em* $\\href{javascript:alert(1)}{m}$")
+
+
+@pytest.fixture(scope="module")
+def hostile_out(tmp_path_factory) -> Path:
+    """The report, the audit and one executed notebook's page for a data set whose province is named HOSTILE."""
+    from laocai_stats.run.reproduce import _run_notebook, write_audit
+
+    root = tmp_path_factory.mktemp("hostile")
+    dataset = open_dataset(province=HOSTILE)
+    source = next(p for p in notebook_paths() if p.name.startswith("01-"))
+    (root / "notebooks").mkdir()
+    executed = root / "notebooks" / source.name
+    _run_notebook(str(source), str(executed), {"province": HOSTILE}, str(root / "report" / "notebooks" / f"{source.stem}.html"))
+    write_audit(dataset, root / "audit")
+    write_report(dataset, root, notebooks=[executed])
+    return root
+
+
+def test_hostile_names_are_escaped_in_the_files(hostile_out):
+    audit_md = (hostile_out / "audit" / "audit.md").read_text(encoding="utf-8")
+    assert "<script>" not in audit_md and "<img" not in audit_md
+    assert re.search(r"(?<!\\)\]\(javascript:", audit_md) is None, "an unescaped Markdown link"
+    for page in report_pages(hostile_out):
+        text = page.read_text(encoding="utf-8")
+        assert "Content-Security-Policy" in text and "default-src 'none'" in text, page.name
+        assert active_markup(text) == [], page.name
+
+
+def active_markup(text: str) -> list[str]:
+    """Elements and attributes of an HTML page that could run something: scripts, event handlers, javascript: links."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Finder(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "iframe", "object", "embed"):
+                found.append(tag)
+            for name, value in attrs:
+                if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                    found.append(f"{tag} {name}={value}")
+
+    Finder().feed(text)
+    return found
+
+
+def test_no_script_runs_on_pages_built_from_hostile_names(browser, hostile_out):
+    pages = report_pages(hostile_out)
+    assert len(pages) == 2
+    for page in pages:
+        session, facts, events = open_page(browser, page.as_uri())
+        ran = browser.call("Runtime.evaluate", session, returnByValue=True,
+                           expression="({title: document.title, pwned: typeof window.pwned,"
+                                      " js: document.querySelectorAll('a[href^=\"javascript:\"]').length,"
+                                      " handlers: document.querySelectorAll('[onerror],[onload],[onclick]').length})")
+        ran = ran["result"]["value"]
+        assert ran == {"title": facts["title"], "pwned": "undefined", "js": 0, "handlers": 0}, page.name
+        assert ran["title"] != "pwned", page.name  # the hostile script would set exactly this
+        assert facts["scripts"] == 0, page.name
+        dialogs = [e for e in events if e.get("method") == "Page.javascriptDialogOpening"]
+        assert dialogs == [] and problems_in(events) == [], (page.name, problems_in(events))

@@ -81,9 +81,11 @@ def test_tables_and_figures_are_byte_identical_run_to_run(tmp_path):
 
 
 def test_a_failed_run_leaves_earlier_outputs_intact(tmp_path, monkeypatch):
+    from laocai_stats.publish.outputs import MANIFEST, staged_folder
+
     out = tmp_path / "outputs"
-    out.mkdir()
-    (out / "earlier.txt").write_text("kept", encoding="utf-8")
+    with staged_folder(out) as staging:  # earlier outputs: a folder laocai-stats made
+        (staging / "earlier.txt").write_text("kept", encoding="utf-8")
 
     def broken(*args, **kwargs):
         raise LaocaiError("figure drawing failed on purpose")
@@ -91,7 +93,7 @@ def test_a_failed_run_leaves_earlier_outputs_intact(tmp_path, monkeypatch):
     monkeypatch.setattr(reproduce_module, "write_figures", broken)
     with pytest.raises(LaocaiError, match="on purpose"):
         reproduce(out, progress=False, notebooks=False)
-    assert [p.name for p in out.iterdir()] == ["earlier.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "earlier.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["outputs"]
 
 

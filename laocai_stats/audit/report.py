@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..text import markdown_table
+from ..text import escape_markdown, markdown_table
 from .claims import fmt
 from .common import (
     CONSISTENT,
@@ -26,15 +26,17 @@ def _count_words(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {v}" for v, n in counts.items() if n)
 
 
-def summary_line(audit: pd.DataFrame) -> str:
-    """'52 checks on the data for Lao Cai: 20 consistent, 1 inconsistent, 31 not checkable.'"""
+def summary_line(audit: pd.DataFrame, *, markdown: bool = False) -> str:
+    """'52 checks on the data for Lao Cai: 20 consistent, 1 inconsistent, 31 not checkable.' (the name escaped for Markdown)"""
     province = audit.attrs.get("province", "this data set")
+    province = escape_markdown(province) if markdown else province
     return f"{len(audit)} checks on the data for {province}: {_count_words(verdict_counts(audit))}."
 
 
 def findings_markdown(audit: pd.DataFrame, grades: pd.DataFrame) -> str:
     """A short narrative of the findings; every number in it is read from `audit` and `grades`."""
-    out = [f"The audit ran {summary_line(audit)}"]
+    out = [f"The audit ran {summary_line(audit, markdown=True)}"]
+    md = escape_markdown  # table names, locations and notes of part 1 quote the data's own labels
 
     totals = audit[audit["kind"] == "total"]
     if len(totals):
@@ -46,12 +48,12 @@ def findings_markdown(audit: pd.DataFrame, grades: pd.DataFrame) -> str:
             line += f" {len(bad)} {'does' if len(bad) == 1 else 'do'} not:"
         out.append(line)
         for check in bad.itertuples():
-            out.append(f"- {check.table}, {check.location}: {check.numbers}, printed {fmt(check.printed)} "
+            out.append(f"- {md(check.table)}, {md(check.location)}: {md(check.numbers)}, printed {fmt(check.printed)} "
                        f"(the {'sum exceeds' if check.difference > 0 else 'sum falls short of'} the printed total by {abs(int(check.difference)):,}).")
         if len(blocked):
             out.append(f"{len(blocked)} cannot be recomputed:")
         for check in blocked.itertuples():
-            out.append(f"- {check.table}, {check.location}: {check.note}")
+            out.append(f"- {md(check.table)}, {md(check.location)}: {md(check.note)}")
     else:
         out.append("**Printed totals.** The tables print no totals.")
 
@@ -61,13 +63,13 @@ def findings_markdown(audit: pd.DataFrame, grades: pd.DataFrame) -> str:
                    f"{'row is' if len(headings) == 1 else 'rows are'} not checkable: the table does not say what they total.")
         for check in headings.itertuples():
             conclusion = check.note.split(HEADING_PREAMBLE_END)[-1].strip()
-            out.append(f"- {check.table}, {check.location}: {conclusion} {check.numbers}.")
+            out.append(f"- {md(check.table)}, {md(check.location)}: {md(conclusion)} {md(check.numbers)}.")
 
     part2 = audit[audit["part"] == 2]
     part3 = audit[audit["part"] == 3]
     if len(part2) and (part2["verdict"] == NOT_APPLICABLE).all():
         why = audit.attrs.get("text_not_applicable_because") or "the data set is not the paper's"
-        out.append(f"**The paper's text.** Not applied: {why} ({len(part2)} count checks and {len(part3)} claims listed as not applicable).")
+        out.append(f"**The paper's text.** Not applied: {md(why)} ({len(part2)} count checks and {len(part3)} claims listed as not applicable).")
     else:
         checked = part2[part2["verdict"].isin([CONSISTENT, INCONSISTENT])]
         bad = part2[part2["verdict"] == INCONSISTENT]
@@ -125,8 +127,8 @@ def _display(audit: pd.DataFrame) -> pd.DataFrame:
 
 def audit_markdown(audit: pd.DataFrame, grades: pd.DataFrame) -> str:
     """The whole audit, pasteable into a review: grades, the checks by part, and the findings."""
-    province = audit.attrs.get("province", "")
-    blocks = [f"## Audit of the tables{' for ' + province if province else ''}", summary_line(audit),
+    province = escape_markdown(audit.attrs.get("province", ""))
+    blocks = [f"## Audit of the tables{' for ' + province if province else ''}", summary_line(audit, markdown=True),
               "Differences are recomputed minus printed. A blank input makes a check not checkable; it is never counted as zero.",
               "### Grades", markdown_table(grades.rename(columns=str.capitalize)), "### Checks"]
     display = _display(audit)

@@ -6,6 +6,8 @@ May import every stage. The data are resolved here, once, from the command's pat
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import importlib
 import json
 import signal
@@ -81,9 +83,42 @@ def build_parser() -> argparse.ArgumentParser:
 COMMAND_MODULES: list[str] = ["laocai_stats.cli.data_commands", "laocai_stats.cli.audit_commands", "laocai_stats.cli.reproduce_commands", "laocai_stats.cli.workbook_commands", "laocai_stats.cli.compare_commands"]
 
 
+class _ClosedPipeSafe:
+    """stdout that, once the reader has gone (`laocai-stats validate BAD | head -1`), sends the rest to /dev/null:
+    the command runs to its end and keeps its exit status, rather than a BrokenPipeError turning a failure into 0."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+    def _closed(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())
+        os.close(devnull)
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._closed()
+            return len(text)
+
+    def flush(self):
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._closed()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        sys.stdout.fileno()  # a real stream (not a test's capture without a file descriptor)
+        if not isinstance(sys.stdout, _ClosedPipeSafe):
+            sys.stdout = _ClosedPipeSafe(sys.stdout)
     try:
         return args.func(args)
     except DataError as exc:
@@ -98,8 +133,13 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("laocai-stats: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+    except BrokenPipeError:  # a write that bypassed the guard: the output was cut short, never a success
+        return 141
+    except OSError as exc:  # a file the command could not read or write: one line naming it, never a traceback
+        where = exc.filename or "a file"
+        print(f"laocai-stats: error: cannot read or write {where}: {exc.strerror or exc}; check the path, its "
+              "permissions and the free space", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

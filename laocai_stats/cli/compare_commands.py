@@ -23,6 +23,10 @@ def _compare(args, datasets) -> int:
     from ..text import _, percent
     from . import frame_records, print_frame, print_json
 
+    if args.out:  # refused before any work: an --out that would delete an input or a folder it did not make
+        from ..publish.outputs import check_output_folder
+
+        check_output_folder(args.out, args.data_sets)
     comparison = compare(datasets)
     ranking = comparison.ranking.copy()
     notes = comparison.notes
@@ -53,7 +57,7 @@ def _compare(args, datasets) -> int:
         print()
         print_frame(notes, "csv")
     if args.out:
-        written = write_comparison(comparison, args.out)
+        written = write_comparison(comparison, args.out, inputs=args.data_sets)
         if args.verbose:
             for name in written:
                 print(f"wrote {args.out}/{name}", file=sys.stderr)

@@ -24,7 +24,10 @@ def parse_years(text: str) -> list[int]:
     return list(range(first, last + 1))
 
 
-def _check_target(out: str, force: bool) -> Path:
+def _check_target(out: str, force: bool, inputs=()) -> Path:
+    from ..publish.outputs import check_output_file
+
+    check_output_file(out, inputs)  # never an input or the shipped data, even with --force
     path = Path(out)
     if path.exists() and not force:
         raise LaocaiError(f"{out} already exists; choose another name, or add --force to replace it")
@@ -45,7 +48,7 @@ def cmd_export(args) -> int:
     from ..workbook.writer import write_workbook
 
     dataset = open_dataset(args.data)
-    path = write_workbook(dataset, _check_target(args.out, args.force), lang=args.lang)
+    path = write_workbook(dataset, _check_target(args.out, args.force, [dataset.source]), lang=args.lang)
     print(f"wrote {path}: the {dataset.province} data in the workbook layout")
     return 0
 

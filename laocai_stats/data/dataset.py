@@ -10,6 +10,7 @@ import pandas as pd
 from ..errors import DataError, LaocaiError, Problem
 from ..text import check_language
 from .frames import TableData
+from .limits import check_province
 from .package import PackageReader, default_data_dir
 from .specs import TableSpec
 
@@ -98,9 +99,10 @@ def as_dataset(obj) -> Dataset:
 def open_dataset(data=None, *, province: str | None = None, lang: str | None = None) -> Dataset:
     """Resolve `data`: None (the shipped Lao Cai data), a Dataset, a package folder or descriptor, or a workbook.
 
-    `province` renames the data set's province in titles and prose (the data are unchanged); `lang` sets the
-    language of the text written about them (default: the data's own).
+    `province` renames the data set's province in titles and prose (the data are unchanged); it must be text
+    of at most 200 characters. `lang` sets the language of the text written about them (default: the data's own).
     """
+    province = check_province(province)
     if isinstance(data, Dataset):
         if (province and province != data.province) or (lang and check_language(lang) != data.language):
             renamed = Dataset(data._reader, province=province or data._province, lang=lang or data._language)

@@ -5,10 +5,22 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..errors import Problem
+from ..errors import LaocaiError, Problem
 from .specs import TableSpec
 
 TOTAL_COLUMNS = ["indicator", "label", "value", "unit"]
+
+
+
+def require_frame(frame, columns, what: str) -> pd.DataFrame:
+    """`frame` itself when it is a DataFrame holding `columns`; else LaocaiError saying what `what` needs."""
+    if not isinstance(frame, pd.DataFrame):
+        raise LaocaiError(f"{what} needs a DataFrame (a tidy table from load_table), got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise LaocaiError(f"{what} needs the columns {', '.join(columns)}; the frame has no {', '.join(missing)} "
+                          f"(it has: {', '.join(map(str, frame.columns)) or 'none'})")
+    return frame
 
 
 @dataclass(frozen=True)

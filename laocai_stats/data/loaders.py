@@ -5,6 +5,7 @@ import pandas as pd
 
 from ..errors import AggregationError, LaocaiError
 from .dataset import open_dataset
+from .frames import require_frame
 from .specs import TableSpec
 
 
@@ -88,6 +89,7 @@ def sum_over_years(frame: pd.DataFrame, *, skipna: bool = False) -> pd.DataFrame
     any missing year sums to <NA>; with skipna=True the missing years are left out and the
     `years` column says how many years were added.
     """
+    require_frame(frame, ["indicator", "value", "unit"], "sum_over_years")
     if "year" not in frame or frame["year"].isna().all():
         raise AggregationError("this frame has no years to sum over (Table 1 is a one-time snapshot)")
     require_flows(frame, "summing over years")

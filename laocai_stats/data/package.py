@@ -13,6 +13,17 @@ import pandas as pd
 
 from ..errors import DataError, LaocaiError, Problem
 from .frames import TableData, tidy_frame, totals_frame
+from .limits import (
+    MAX_CSV_ROWS,
+    MAX_DESCRIPTOR_BYTES,
+    MAX_DESCRIPTOR_DEPTH,
+    MAX_TEXT_CHARS,
+    check_file_size,
+    json_depth,
+    long_text_in_json,
+    text_problem,
+    too_many_digits,
+)
 from .specs import TableSpec, spec_from_resource
 
 DESCRIPTOR = "datapackage.json"
@@ -40,13 +51,22 @@ def descriptor_path(path: str | Path) -> Path:
 
 
 def read_descriptor(path: Path) -> dict:
-    """Parse the descriptor and check it against the package's JSON Schema."""
+    """Parse the descriptor (within the size and nesting limits) and check it against the package's JSON Schema."""
+    check_file_size(path, MAX_DESCRIPTOR_BYTES, "the descriptor")
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise DataError(Problem(str(path), "expected UTF-8 JSON text")) from None
     except json.JSONDecodeError as exc:
         raise DataError(Problem(str(path), f"not valid JSON: {exc.msg}", row=exc.lineno, column=str(exc.colno))) from None
+    except RecursionError:
+        descriptor = None
+    if descriptor is None or json_depth(descriptor) > MAX_DESCRIPTOR_DEPTH:
+        raise DataError(Problem(str(path), f"refused: the JSON is nested more than {MAX_DESCRIPTOR_DEPTH} levels deep; "
+                                           "a descriptor needs about 8"))
+    too_long = long_text_in_json(descriptor)
+    if too_long:
+        raise DataError(Problem(str(path), too_long))
     import fastjsonschema
 
     try:
@@ -166,12 +186,29 @@ class PackageReader:
         return found
 
 
-def read_resource(base: Path, resource: dict, spec: TableSpec | None) -> tuple[list[dict], list[Problem]]:
-    """Parse one CSV resource against its Table Schema; return typed records and every problem."""
+def resource_path(base: Path, resource: dict) -> Path:
+    """The resource's file, once it is a regular file inside the package folder (not a link, not elsewhere, not too big).
+
+    Checked before a byte is read, so that a link to /etc/passwd is refused without quoting it.
+    """
     path = base / resource["path"]
     shown = str(path)
+    if path.is_symlink() or (path.exists() and not path.resolve().is_relative_to(base.resolve())):
+        raise DataError(Problem(shown, f"refused: resource '{resource['name']}' is a link or lies outside the package folder "
+                                       f"{base}; copy the file itself into the folder"))
     if not path.is_file():
-        return [], [Problem(shown, f"file not found (resource '{resource['name']}' in {DESCRIPTOR} names it)")]
+        raise DataError(Problem(shown, f"file not found (resource '{resource['name']}' in {DESCRIPTOR} names it)"))
+    check_file_size(path)
+    return path
+
+
+def read_resource(base: Path, resource: dict, spec: TableSpec | None) -> tuple[list[dict], list[Problem]]:
+    """Parse one CSV resource against its Table Schema; return typed records and every problem."""
+    try:
+        path = resource_path(base, resource)
+    except DataError as exc:
+        return [], exc.problems
+    shown = str(path)
     raw = path.read_bytes()
     problems = []
     expected_hash = resource.get("hash")
@@ -187,7 +224,16 @@ def read_resource(base: Path, resource: dict, spec: TableSpec | None) -> tuple[l
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return [], problems + [Problem(shown, f"expected UTF-8 text; byte {exc.start} is not")]
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:  # counted while read: a huge file stops at the limit
+            rows.append(row)
+            if len(rows) > MAX_CSV_ROWS + 1:
+                return [], problems + [Problem(shown, f"refused: more than {MAX_CSV_ROWS:,} rows, over the limit (a table "
+                                                      "needs a few dozen); it was not read", row=len(rows))]
+    except csv.Error as exc:
+        return [], problems + [Problem(shown, f"not a readable CSV: {exc}", row=reader.line_num)]
     fields = resource["schema"]["fields"]
     names = [f["name"] for f in fields]
     if not rows:
@@ -245,16 +291,20 @@ def _parse_cell(field: dict, cell: str, allowed: list[str] | None):
     """Return (value, None) or (None, what was expected)."""
     constraints = field.get("constraints", {})
     name = field["name"]
+    if field["type"] != "integer" and len(cell) > MAX_TEXT_CHARS:
+        return None, text_problem(cell)
     if cell == "":
         if constraints.get("required"):
             return None, "expected a value, found a blank cell"
         return None, None
     if field["type"] == "integer":
         digits = cell[1:] if cell[:1] in "+-" else cell
+        if digits.isascii() and digits.isdigit() and too_many_digits(digits):
+            return None, too_many_digits(digits)
         if not digits.isascii() or not digits.isdigit():
             what = "a year" if name == "year" else "a whole number"
             hint = " without thousands separators" if any(c in cell for c in ",. ") and digits.replace(",", "").replace(".", "").replace(" ", "").isdigit() else ""
-            return None, f"expected {what}{hint}, found '{cell}'"
+            return None, f"expected {what}{hint}, found '{cell if len(cell) <= 40 else cell[:39] + '…'}'"
         value = int(cell)
         minimum = constraints.get("minimum")
         if minimum is not None and value < minimum:
@@ -274,9 +324,7 @@ def rehash(path: str | Path) -> list[str]:
     descriptor = read_descriptor(descriptor_file)
     changed = []
     for resource in descriptor["resources"]:
-        file = descriptor_file.parent / resource["path"]
-        if not file.is_file():
-            raise DataError(Problem(str(file), f"file not found (resource '{resource['name']}' in {DESCRIPTOR} names it)"))
+        file = resource_path(descriptor_file.parent, resource)
         digest, size = sha256_of(file), file.stat().st_size
         if resource.get("hash") != digest or resource.get("bytes") != size:
             changed.append(resource["name"])

@@ -54,7 +54,9 @@ COLUMNS = {
     "trend_growth_high": Column("number", RATE, "upper end of trend_growth's 95 % interval (t, n - 2 df)", "rate"),
     "kendall_tau": Column("number", "", "Kendall's tau-b of value against year (monotonic trend)", "decimal"),
     "kendall_p": Column("number", "probability", "two-sided p-value of kendall_tau (method in kendall_method)", "decimal"),
-    "kendall_method": Column("string", "", "how kendall_p was computed: exact, exact permutation (ties) or why not"),
+    "kendall_method": Column("string", "", "how kendall_p was computed: exact (no ties); exact permutation (ties) over "
+                                           "every ordering, up to 8 years; asymptotic (ties), the normal approximation "
+                                           "with tie correction, beyond 8 years (bounded cost); or why not"),
     "kendall_n": Column("integer", "years", "years used for Kendall's tau", "count"),
     "table_number": Column("integer", "", "the table's number in the paper"),
     "n_years": Column("integer", "years", "years in the table", "count"),

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..errors import LaocaiError
-from ..text import N_, _, missing
+from ..text import N_, _, escape_markdown, missing, shorten
 from .figures import percent_axis
 
 PERIODS = {"shared": N_("over the years the provinces share"), "own": N_("over each province's own years")}
@@ -52,7 +52,7 @@ def plot_province_growth(growth: pd.DataFrame, *, indicator: str, table: str | N
         if np.isnan(value):
             ax.annotate(missing(), (0, pos), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7, color="0.3")
     ax.axvline(0, color="0.4", lw=0.8)
-    ax.set_yticks(positions, list(frame["province"]), fontsize=8 if len(frame) < 20 else 6)
+    ax.set_yticks(positions, [shorten(p, 40) for p in frame["province"]], fontsize=8 if len(frame) < 20 else 6)
     ax.set_ylim(len(frame) - 0.5, -0.5)
     percent_axis(ax.xaxis)
     ax.set_xlabel(_("Growth per year, {period}").format(period=_(PERIODS[period])), fontsize=8)
@@ -106,7 +106,7 @@ def show_growth_figures(comparison, *, period: str = "shared") -> None:
     drawn = comparison_tables_with_values(comparison)
     for table in dict.fromkeys(comparison.stacked["table"]):
         if table not in drawn:
-            display(Markdown(f"*No growth figure for {table}: no province has a value in it.*"))
+            display(Markdown(f"*No growth figure for {escape_markdown(table)}: no province has a value in it.*"))
             continue
         fig = growth_figure(comparison, table, period=period)
         alt = _("Growth by province: {table}").format(table=table) + f", {_(PERIODS[period])}"

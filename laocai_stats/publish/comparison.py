@@ -1,12 +1,11 @@
 """Compare's outputs for people and files: a narrative of the comparison, and its CSVs and figures written atomically."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 
 from ..stats.compare import KEYS, Comparison
-from ..text import _, percent
+from ..text import _, escape_markdown, percent
 
 
 def comparison_tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
@@ -39,23 +38,23 @@ DESCRIPTIONS = {
 def comparison_markdown(comparison: Comparison) -> str:
     """A narrative of the comparison; every number in it computed from the frames."""
     provinces = comparison.provinces
-    names = list(provinces["province"])
+    names = [escape_markdown(p) for p in provinces["province"]]
     heading = _("### {count} province compared: {names}") if len(names) == 1 else _("### {count} provinces compared: {names}")
     lines = [heading.format(count=len(names), names=", ".join(names)), ""]
     for r in provinces.itertuples(index=False):
         lines.append(_("- **{province}** ({source}): {tables} tables, years {years}.").format(
-            province=r.province, source=r.source, tables=r.tables, years=r.years))
+            province=escape_markdown(r.province), source=escape_markdown(r.source), tables=r.tables, years=r.years))
     if len(names) > 1:
         ranking = comparison.ranking
         lines += ["", _("Fastest growth (CAGR over the years all provinces with values share):"), ""]
         for (table, indicator), part in ranking.groupby(KEYS, sort=False):
             leaders = part[part["rank"] == 1]
-            title = comparison.labels.get(indicator, indicator)
+            title = escape_markdown(comparison.labels.get(indicator, indicator))
             if leaders.empty:
                 lines.append(_("- {title}: no province has a growth rate over shared years.").format(title=title))
                 continue
             first = leaders.iloc[0]
-            who = _(" and ").join(leaders["province"])
+            who = _(" and ").join(escape_markdown(p) for p in leaders["province"])
             among = (_("{count} provinces ranked").format(count=int(first["of"])) if first["of"] > 1
                      else _("the only province with values for it"))
             lines.append(_("- {title}: {who}, {cagr} a year over {first}-{last} ({among}).").format(
@@ -63,6 +62,7 @@ def comparison_markdown(comparison: Comparison) -> str:
         flows = comparison.growth[comparison.growth["kind"] == "flow"].dropna(subset=["cagr_shared"])
         if len(flows):
             median = flows.groupby("province", sort=False)["cagr_shared"].median()
+            median.index = [escape_markdown(p) for p in median.index]
             lines += ["", _("- Median CAGR of the flows over the shared years: ")
                       + "; ".join(f"{p} {percent(median.get(p))}" for p in names) + "."]
     else:
@@ -79,11 +79,11 @@ def comparison_markdown(comparison: Comparison) -> str:
     return "\n".join(lines)
 
 
-def write_comparison(comparison: Comparison, out) -> list[str]:
+def write_comparison(comparison: Comparison, out, *, inputs=()) -> list[str]:
     """Write the CSVs and one growth figure per table (PNG and SVG) into `out`, atomically.
 
-    Everything goes into a staging folder beside `out` (`output_files.staged_folder`); on any
-    failure the earlier `out` is left exactly as it was.
+    Everything goes into a staging folder beside `out` (`outputs.staged_folder`); on any failure the
+    earlier `out` is left exactly as it was. `inputs` (the compared data sets) are never written over.
     """
     import matplotlib
 
@@ -92,7 +92,7 @@ def write_comparison(comparison: Comparison, out) -> list[str]:
 
     from .compare_figures import comparison_tables_with_values, growth_figure
     from .figures import save_figure
-    from .outputs import staged_folder, write_csv
+    from .outputs import MANIFEST, staged_folder, write_csv
     from .style import themed
 
     from .. import __version__
@@ -101,7 +101,7 @@ def write_comparison(comparison: Comparison, out) -> list[str]:
 
     written = []
     tables = comparison_tables(comparison)
-    with staged_folder(Path(out).resolve()) as staging:
+    with staged_folder(out, inputs=inputs) as staging:
         for stem, frame in tables.items():
             write_csv(frame, staging / f"{stem}.csv")
             written.append(f"{stem}.csv")
@@ -117,4 +117,4 @@ def write_comparison(comparison: Comparison, out) -> list[str]:
                     written += [f"figures/{p.name}" for p in save_figure(fig, staging / "figures" / f"growth_{table}")]
                 finally:
                     plt.close(fig)
-    return written
+    return [*written, MANIFEST]  # the manifest: written by staged_folder as the folder moves into place

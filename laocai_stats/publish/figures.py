@@ -28,7 +28,7 @@ from ..data.dataset import Dataset, as_dataset
 from ..errors import LaocaiError
 from ..stats.growth import index as index_series
 from ..stats.ratios import RATIOS, ratios_as_series, yearly_ratios
-from ..text import DEFAULT_LANGUAGE, N_, _, in_data_language, language, missing, number, percent
+from ..text import DEFAULT_LANGUAGE, N_, _, escape_markdown, in_data_language, language, missing, number, percent, shorten
 
 PAPER_SHORT = "Le & Bui (2024)"
 INDEX_LABEL = N_("Index, first year with a value = 100")
@@ -170,7 +170,7 @@ def source_line(dataset: Dataset, tables) -> str:
         origins = ", ".join(dict.fromkeys(dataset.spec(t).source for t in tables if t in dataset.specs))
         return _("Source: {paper}, {tables}; data from {origins}.").format(paper=PAPER_SHORT, tables=numbers, origins=origins)
     return _("Source: {province} data ({file}), laid out as {tables} of {paper}.").format(
-        province=dataset.province, file=Path(dataset.source).name, tables=numbers, paper=PAPER_SHORT)
+        province=shorten(dataset.province), file=Path(dataset.source).name, tables=numbers, paper=PAPER_SHORT)
 
 
 def _in_language(rows: pd.DataFrame, dataset: Dataset, table: str) -> pd.DataFrame:
@@ -222,7 +222,7 @@ def _agents(dataset: Dataset) -> Figure:
     fig, ax = plt.subplots(figsize=(8.0, 4.8))
     plot_groups(_in_language(dataset.table("agents").rows, dataset, "agents"), labels=_titles(dataset, "agents"),
                 group_labels={g.name: g.text("label") for g in spec.groups}, ax=ax,
-                title=_("Agent staff and collection points by agent system, {province}").format(province=dataset.province))
+                title=_("Agent staff and collection points by agent system, {province}").format(province=shorten(dataset.province)))
     add_source(ax, source_line(dataset, ["agents"]))
     return fig
 
@@ -279,7 +279,7 @@ def _channel_index(dataset: Dataset) -> Figure:
         plot_series(part, labels=labels, index=True, log=True, ax=ax, title=_("{channel} communication").format(channel=_(str(channel)).capitalize()))
         ax.title.set_fontsize(10)
     add_source(axes[0][0], source_line(dataset, list(dict.fromkeys(frame["table"]))))
-    fig.suptitle(_("Direct against indirect channels, {province}").format(province=dataset.province), fontweight="bold")
+    fig.suptitle(_("Direct against indirect channels, {province}").format(province=shorten(dataset.province)), fontweight="bold")
     return fig
 
 
@@ -288,41 +288,41 @@ FLOW_TABLES = ("conferences", "publications", "website", "press")
 FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("overview_growth", "01-overview", FLOW_TABLES,
                N_("Growth per year of every flow indicator: CAGR and log-linear trend with 95 % interval"),
-               lambda d: _growth(d, FLOW_TABLES, _("How fast each channel grew, {province}").format(province=d.province))),
+               lambda d: _growth(d, FLOW_TABLES, _("How fast each channel grew, {province}").format(province=shorten(d.province)))),
     FigureSpec("agents_by_system", "02-agents", ("agents",),
                N_("Agent staff and collection points by agent system (Table 1)"), _agents),
     FigureSpec("conferences_counts", "03-conferences", ("conferences",),
                N_("Conferences per year by kind (Table 2)"),
                lambda d: _single(d, "conferences", ["training_conferences", "post_office_conferences", "health_insurance_conferences"],
-                                 _("Conferences held per year, {province}").format(province=d.province)),
+                                 _("Conferences held per year, {province}").format(province=shorten(d.province))),
                lambda d: _has_values(d, "conferences", ["training_conferences", "post_office_conferences", "health_insurance_conferences"])),
     FigureSpec("conferences_attendees", "03-conferences", ("conferences",),
                N_("Attendees per year by kind of conference (Table 2)"),
                lambda d: _single(d, "conferences", ["training_attendees", "post_office_attendees", "health_insurance_attendees"],
-                                 _("Conference attendees per year, {province}").format(province=d.province)),
+                                 _("Conference attendees per year, {province}").format(province=shorten(d.province))),
                lambda d: _has_values(d, "conferences", ["training_attendees", "post_office_attendees", "health_insurance_attendees"])),
     FigureSpec("conferences_attendees_per_conference", "03-conferences", ("conferences",),
                N_("Attendees per conference (Table 2)"),
                lambda d: _ratio_figure(d, [r.name for r in RATIOS if r.table == "conferences"],
-                                       _("Attendees per conference, {province}").format(province=d.province)),
+                                       _("Attendees per conference, {province}").format(province=shorten(d.province))),
                lambda d: _ratios_have_values(d, [r.name for r in RATIOS if r.table == "conferences"])),
     FigureSpec("conferences_coordinating_units", "03-conferences", ("conferences",),
                N_("Coordinating units each year (Table 2)"),
-               lambda d: _single(d, "conferences", ["coordinating_units"], _("Coordinating units, {province}").format(province=d.province)),
+               lambda d: _single(d, "conferences", ["coordinating_units"], _("Coordinating units, {province}").format(province=shorten(d.province))),
                lambda d: _has_values(d, "conferences", ["coordinating_units"])),
     FigureSpec("publications_by_kind", "04-publications", ("publications",),
                N_("Posters, flyers and collection agent signs per year (Table 3)"),
-               lambda d: _panels(d, "publications", _("Visual propaganda and publications, {province}").format(province=d.province))),
+               lambda d: _panels(d, "publications", _("Visual propaganda and publications, {province}").format(province=shorten(d.province)))),
     FigureSpec("website_articles_visits", "05-website", ("website",),
                N_("Website articles and visits per year (Table 4)"),
-               lambda d: _panels(d, "website", _("The provincial website, {province}").format(province=d.province))),
+               lambda d: _panels(d, "website", _("The provincial website, {province}").format(province=shorten(d.province)))),
     FigureSpec("website_visits_per_article", "05-website", ("website",),
                N_("Website visits per article (Table 4)"),
-               lambda d: _ratio_figure(d, ["visits_per_article"], _("Website visits per article, {province}").format(province=d.province)),
+               lambda d: _ratio_figure(d, ["visits_per_article"], _("Website visits per article, {province}").format(province=shorten(d.province))),
                lambda d: _ratios_have_values(d, ["visits_per_article"])),
     FigureSpec("press_items_broadcasts", "06-press", ("press",),
                N_("Press, radio-TV items and loudspeaker broadcasts per year (Table 5)"),
-               lambda d: _panels(d, "press", _("Press, radio-TV and loudspeakers, {province}").format(province=d.province))),
+               lambda d: _panels(d, "press", _("Press, radio-TV and loudspeakers, {province}").format(province=shorten(d.province)))),
     FigureSpec("channels_index", "07-channels", FLOW_TABLES,
                N_("Direct and indirect channels as an index, first year = 100 (Tables 2-5)"), _channel_index,
                lambda d: _channel_flows_have_values(d)),
@@ -364,7 +364,7 @@ def show(name: str, dataset: Dataset) -> None:
     dataset = as_dataset(dataset)
     if not figure_available(name, dataset):
         display(Markdown(_("*No figure '{name}': {province}'s data have no values to draw it from ({caption}); "
-                           "blank cells are missing, not zero.*").format(name=name, province=dataset.province, caption=_(figure_spec(name).caption))))
+                           "blank cells are missing, not zero.*").format(name=name, province=escape_markdown(dataset.province), caption=_(figure_spec(name).caption))))
         return
     fig = draw(name, dataset)
     # The registry's caption becomes the image's alt text in every rendering of the notebook (nbconvert reads it).

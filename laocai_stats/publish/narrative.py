@@ -7,7 +7,7 @@ from ..data.dataset import Dataset, as_dataset
 from ..stats.channels import channel_comparison, channel_growth, last_year_change
 from ..stats.ratios import RATIOS, agent_ratios, yearly_ratios
 from ..stats.summary import growth_summary
-from ..text import _, in_data_language, missing, number, percent
+from ..text import _, escape_markdown, in_data_language, missing, number, percent
 
 ALPHA = 0.05
 
@@ -37,8 +37,10 @@ def _trend_words(row) -> str:
 
 
 def indicator_sentence(row, title: str, unit: str | None = None) -> str:
-    """One bullet for one yearly indicator's growth row (`unit` in the current language; default the row's)."""
-    unit = unit or row["unit"]
+    """One bullet for one yearly indicator's growth row; `title` and the unit (in the current language, default the row's)
+    are the data's text, escaped."""
+    title = escape_markdown(title)
+    unit = escape_markdown(unit or row["unit"])
     if pd.isna(row["first_year"]):
         return _("- **{title}**: no value in the data.").format(title=title)
     if row["first_year"] == row["last_year"]:
@@ -76,7 +78,7 @@ def totals_sentences(name: str, dataset: Dataset) -> list[str]:
     out = []
     for indicator, check in printed_total_checks(name, dataset):
         text = _("- **{title}**, printed total {total}: {note}").format(
-            title=spec.indicator(indicator).display, total=_num(check["printed"]), note=check["note"])
+            title=escape_markdown(spec.indicator(indicator).display), total=_num(check["printed"]), note=check["note"])
         if check["verdict"] == INCONSISTENT:
             text += _(" ({numbers}.) The data keep the printed total; the audit reports it.").format(numbers=check["numbers"])
         out.append(text)
@@ -92,7 +94,7 @@ def table_narrative(name: str, dataset: Dataset) -> str:
         return _agents_narrative(dataset)
     summary = growth_summary(dataset)
     summary = summary[summary["table"] == name]
-    lines = [_("### What Table {number} shows for {province}").format(number=spec.number, province=dataset.province), ""]
+    lines = [_("### What Table {number} shows for {province}").format(number=spec.number, province=escape_markdown(dataset.province)), ""]
     lines += [indicator_sentence(row, spec.indicator(row["indicator"]).display, spec.indicator(row["indicator"]).text("unit"))
               for _index, row in summary.iterrows()]
     ratios = yearly_ratios(dataset)
@@ -114,7 +116,7 @@ def table_narrative(name: str, dataset: Dataset) -> str:
 def _agents_narrative(dataset) -> str:
     ratios = agent_ratios(dataset)
     staff, points = ratios["agent_staff"], ratios["collection_points"]
-    lines = [_("### What Table {number} shows for {province}").format(number=1, province=dataset.province), ""]
+    lines = [_("### What Table {number} shows for {province}").format(number=1, province=escape_markdown(dataset.province)), ""]
     lines.append(_("- {systems} agent systems; their rows add up to {staff} agent staff and {points} collection points").format(
         systems=len(ratios), staff=_num(staff.sum()), points=_num(points.sum()))
         + (_(" (some rows have no value, so these sums are partial).") if staff.isna().any() or points.isna().any() else "."))
@@ -122,14 +124,14 @@ def _agents_narrative(dataset) -> str:
     if len(known):
         top = known.loc[known["share_of_staff"].astype(float).idxmax()]
         lines.append(_("- The largest system is **{label}**, with {staff} of the staff and {points} of the collection points.").format(
-            label=top["label"], staff=percent(top["share_of_staff"]), points=percent(top["share_of_points"])))
+            label=escape_markdown(top["label"]), staff=percent(top["share_of_staff"]), points=percent(top["share_of_points"])))
     per_point = ratios.dropna(subset=["staff_per_point"])
     if len(per_point):
         most = per_point.loc[per_point["staff_per_point"].astype(float).idxmax()]
         one = int((per_point["staff_per_point"] == 1).sum())
         lines.append(_("- {one} of {systems} systems have exactly one agent per collection point; **{label}** has the most, "
                        "{ratio} staff per point ({staff} staff for {points}).").format(
-            one=one, systems=len(per_point), label=most["label"], ratio=_num(most["staff_per_point"]),
+            one=one, systems=len(per_point), label=escape_markdown(most["label"]), ratio=_num(most["staff_per_point"]),
             staff=_num(most["agent_staff"]), points=_plural(most["collection_points"])))
     lines.append(_("- Table 1 is a one-time snapshot: there are no years, so it has no growth rates."))
     total_lines = totals_sentences("agents", dataset)
@@ -148,7 +150,7 @@ def overview_narrative(dataset: Dataset) -> str:
     summary = growth_summary(dataset)
     flows = summary[summary["kind"] == "flow"].dropna(subset=["cagr"])
     years = [int(y) for y in pd.concat([summary["first_year"], summary["last_year"]]).dropna()]
-    lines = [_("### {province} at a glance").format(province=dataset.province), ""]
+    lines = [_("### {province} at a glance").format(province=escape_markdown(dataset.province)), ""]
     lines.append(_("- {tables} tables; {indicators} yearly indicators").format(tables=len(dataset.table_names()), indicators=len(summary))
                  + (_(" covering {first}-{last}").format(first=min(years), last=max(years)) if years else "") + ".")
     if len(flows):
@@ -183,11 +185,11 @@ def _min_exact_p(tested: pd.DataFrame) -> str:
 
 
 def _title(dataset: Dataset, row) -> str:
-    """An indicator's short title in the current language (growth.csv keeps the English one)."""
+    """An indicator's short title in the current language, escaped for Markdown (growth.csv keeps the English one)."""
     try:
-        return dataset.spec(row["table"]).indicator(row["indicator"]).display
+        return escape_markdown(dataset.spec(row["table"]).indicator(row["indicator"]).display)
     except Exception:  # a series the descriptor does not name: its English title is all there is
-        return row["title"]
+        return escape_markdown(row["title"])
 
 
 @in_data_language
@@ -195,7 +197,7 @@ def channels_narrative(dataset: Dataset) -> str:
     dataset = as_dataset(dataset)
     comparison = channel_comparison(dataset).set_index("channel")
     growth = channel_growth(dataset)
-    lines = [_("### Direct against indirect communication, {province}").format(province=dataset.province), ""]
+    lines = [_("### Direct against indirect communication, {province}").format(province=escape_markdown(dataset.province)), ""]
     for channel, row in comparison.iterrows():
         # Blank series have no rate: say so, or "7 indicators; 4 grew, 0 declined" leaves three unexplained.
         without = (_("; {count} without a growth rate (fewer than two years with a value)").format(count=row["without_rate"])
@@ -223,7 +225,7 @@ def channels_narrative(dataset: Dataset) -> str:
         year = int(change["year"].iloc[0])
         falls = change[change["pct_change"] < 0]
         rises = change[change["pct_change"] > 0]
-        labels = {i.name: i.display for t in dataset.table_names() for i in dataset.spec(t).indicators}
+        labels = {i.name: escape_markdown(i.display) for t in dataset.table_names() for i in dataset.spec(t).indicators}
         lines.append(_("- Into {year}, the last year of the data: {falls} flows fell and {rises} rose against {before}.").format(
             year=year, falls=len(falls), rises=len(rises), before=year - 1))
         if len(falls):

@@ -18,6 +18,8 @@ THEME = {
         # Fixed salt so that SVG element ids, and so the files, are the same on every run.
         "svg.hashsalt": "laocai-stats",
         "svg.fonttype": "none",
+        # Names and labels come from the user's data: a '$' in them is a dollar sign, never mathtext to parse.
+        "text.parse_math": False,
     },
 }
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..data.dataset import Dataset, default_data_dir, open_dataset
 from ..errors import DataError, LaocaiError
-from ..publish.outputs import staged_folder, write_csv
+from ..publish.outputs import MANIFEST, check_output_folder, staged_folder, write_csv
 from ..publish.report import NOTEBOOK_HTML_DIR, REPORT_DIR, write_report
 from ..text import in_data_language
 
@@ -205,9 +205,11 @@ def _worker_context():
     return get_context("spawn")
 
 
-def _warm_worker() -> None:
-    from .warm_kernels import can_fork, preload
+def _warm_worker(parent: int) -> None:
+    """A worker's start: die with `reproduce` (whose Ctrl-C ends the workers), import the libraries."""
+    from .warm_kernels import can_fork, die_with_parent, preload
 
+    die_with_parent(parent)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     if can_fork():
         preload()
@@ -232,9 +234,12 @@ class NotebookRuns:
         if blocked:
             previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            self.pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=_worker_context(), initializer=_warm_worker)
+            paths = notebook_paths()
+            workers = max(1, min(jobs, len(paths)))  # never more workers than notebooks
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_warm_worker,
+                                            initargs=(os.getpid(),))
             self.futures = {self.pool.submit(_run_notebook, str(p), str(folder / p.name), parameters, self._html_target(p)): p
-                            for p in notebook_paths()}
+                            for p in paths}
         finally:
             if blocked:
                 signal.pthread_sigmask(signal.SIG_SETMASK, previous)
@@ -265,7 +270,13 @@ class NotebookRuns:
         return sorted(written)
 
     def cancel(self) -> None:
-        """Drop the notebooks not yet started and wait for the running ones."""
+        """Drop the notebooks not yet started and end the running ones now: their workers are killed, and each
+        worker's kernels die with it (warm_kernels.die_with_parent). Nothing of theirs is kept."""
+        for future in self.futures:
+            future.cancel()
+        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+            if process.is_alive():
+                process.kill()
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -300,17 +311,18 @@ def reproduce(out, data=None, *, province: str | None = None, lang: str | None =
 
 @in_data_language
 def _reproduce(dataset: Dataset, out, data, *, province, jobs, notebooks, progress) -> Result:
+    inputs = [dataset.source]
+    out = check_output_folder(out, inputs)  # refused before any work, and again when the staging folder is made
     errors = [p for p in dataset.problems() if p.severity == "error"]
     if errors:
         raise DataError(errors)
-    out = Path(out).resolve()
     from ..publish.figures import FIGURES
 
     steps = len(FIGURES) + (len(notebook_paths()) if notebooks else 0) + 3
     bar = Progress(steps, enabled=progress)
     result = Result(out)
     try:
-        with staged_folder(out) as staging:
+        with staged_folder(out, inputs=inputs) as staging:
             runs = None
             try:
                 if notebooks:  # started first: the kernels run while this process writes the tables and figures
@@ -328,6 +340,7 @@ def _reproduce(dataset: Dataset, out, data, *, province, jobs, notebooks, progre
                 executed = sorted((staging / "notebooks").glob("*.ipynb")) if notebooks else []
                 result.written += write_report(dataset, staging, notebooks=executed)
                 bar.step("report")
+                result.written.append(MANIFEST)  # written by staged_folder as the folder moves into place
             except BaseException:
                 if runs is not None:  # stop the workers before the staging folder is removed under them
                     runs.cancel()

@@ -42,6 +42,23 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin"  # macOS system frameworks are not fork-safe
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel send this process SIGKILL when `parent` dies (Linux), so that a `kill -9` of `reproduce`
+    leaves no worker or kernel behind; elsewhere a no-op. If the parent died already, exit now."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            return
+    if os.getppid() != parent:  # the parent died before the request was made: nobody would signal us
+        os._exit(1)
+
+
 def preload() -> None:
     """Import the notebooks' libraries into this process; a module that fails to import is left to the kernel."""
     for name in PRELOAD:
@@ -90,11 +107,12 @@ class ForkedProcess:
         self.send_signal(signal.SIGKILL)
 
 
-def _become_kernel(cmd: list[str], cwd: str | None, env: dict | None) -> None:
+def _become_kernel(cmd: list[str], cwd: str | None, env: dict | None, parent: int) -> None:
     """In the forked child: leave the parent's event loop behind and run the IPython kernel; never returns."""
     code = 1
     try:
-        os.setpgid(0, 0)
+        die_with_parent(parent)
+        os.setpgid(0, 0)  # its own group: a Ctrl-C reaches `reproduce`, which ends the workers, which end their kernels
         asyncio.events._set_running_loop(None)  # the fork happened inside the parent's running loop
         asyncio.set_event_loop(asyncio.new_event_loop())
         if env is not None:
@@ -132,9 +150,10 @@ class ForkProvisioner(LocalProvisioner):
         env = kwargs.get("env")
         sys.stdout.flush()
         sys.stderr.flush()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
-            _become_kernel(list(cmd), cwd, env)
+            _become_kernel(list(cmd), cwd, env, parent)
         try:
             os.setpgid(pid, pid)
         except OSError:

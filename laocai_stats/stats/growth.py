@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..data.frames import require_frame
 from ..errors import LaocaiError
 
 # Columns that identify one series when present, in this order.
@@ -21,6 +22,7 @@ def series_keys(frame: pd.DataFrame) -> list[str]:
 
 
 def _yearly(frame: pd.DataFrame) -> pd.DataFrame:
+    require_frame(frame, ["indicator", "value"], "a growth statistic")
     if "year" not in frame.columns:
         raise LaocaiError("this needs a yearly table; Table 1 (agents) is a one-time snapshot with no years")
     out = frame.copy()

@@ -6,6 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from ..data.limits import too_many_digits
 from ..data.package import YEAR_RANGE
 from ..text import N_, _
 
@@ -80,6 +81,9 @@ def parse_count(cell: Cell) -> Parsed:
     warning = None
     if isinstance(value, str):
         text = value.strip(BLANKS)
+        too_long = too_many_digits(text) if text[:1].isdigit() or text[:1] in "+-" else None
+        if too_long and (WHOLE.match(text) or THOUSANDS.match(text)):
+            return Parsed(error=too_long)
         match = THOUSANDS.match(text)
         if match:
             number = int(re.sub(r"\D", "", text))
@@ -130,6 +134,9 @@ def parse_year(cell: Cell) -> Parsed:
         return Parsed(error=_("{expected}, found {value}; format the cell as a number and type the year").format(expected=expected, value=shown(value)))
     if isinstance(value, str):
         text = value.strip(BLANKS)
+        too_long = too_many_digits(text) if text[:1].isdigit() or text[:1] in "+-" else None
+        if too_long and (WHOLE.match(text) or THOUSANDS.match(text)):
+            return Parsed(error=too_long)
         if not text.isascii() or not text.isdigit():
             return Parsed(error=_("{expected}, found {value}").format(expected=expected, value=shown(value)))
         value = int(text)

@@ -9,6 +9,14 @@ from pathlib import Path
 
 from ..data.dataset import register_reader
 from ..data.frames import TableData, tidy_frame, totals_frame
+from ..data.limits import (
+    MAX_CELLS,
+    MAX_CELLS_PER_SHEET,
+    MAX_PROVINCE_CHARS,
+    MAX_UNPACKED_BYTES,
+    check_file_size,
+    text_problem,
+)
 from ..data.specs import TableSpec
 from ..errors import DataError, LaocaiError, Problem
 from ..text import N_, UnknownLanguage, _, check_language, use_language
@@ -30,8 +38,6 @@ from .layout import (
 )
 from .sheets import NOT_STATED, SheetResult, read_table_sheet
 
-# A workbook of five small tables unpacks to well under a megabyte; far more is an attack or a mistake.
-MAX_UNPACKED_BYTES = 100 * 2**20
 MAX_ROWS, MAX_COLUMNS = 5000, 300
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -106,10 +112,15 @@ class WorkbookReader:
                     meta[key] = grid.text(row, 2) or None
                     where[key] = coordinate(row, 2)
         meta["language"] = self._language(meta.get("language"), grid, where if grid is not None else {})
-        if grid is not None and not meta["province"]:
-            with use_language(meta["language"]):
-                self._head.append(self._problem(_("the province's name is blank; type it here"), sheet=grid.title,
-                                                cell=where.get("province"), severity="warning"))
+        if grid is not None:
+            too_long = text_problem(meta["province"], MAX_PROVINCE_CHARS)
+            if too_long:
+                self._head.append(self._problem(f"the province's name: {too_long}", sheet=grid.title, cell=where.get("province")))
+                meta["province"] = None
+            elif not meta["province"]:
+                with use_language(meta["language"]):
+                    self._head.append(self._problem(_("the province's name is blank; type it here"), sheet=grid.title,
+                                                    cell=where.get("province"), severity="warning"))
         meta["name"] = meta["name"] or snake_id(self.path.stem).replace("_", "-")
         meta.pop("format", None)
         return meta
@@ -240,6 +251,7 @@ def _not_xlsx(shown_path: str, why: str) -> DataError:
 
 def read_workbook_bytes(path: Path, shown_path: str) -> bytes:
     """The file's bytes, once they pass the checks a zip archive holding a workbook must pass; never writes."""
+    check_file_size(path)  # before reading: a 1 GB file named .xlsx is refused unread
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -268,7 +280,60 @@ def read_workbook_bytes(path: Path, shown_path: str) -> bytes:
     if unpacked > MAX_UNPACKED_BYTES:
         raise DataError(Problem(shown_path, f"refused: the workbook would unpack to {unpacked // 2**20} MB, far more than "
                                             "five small tables need (a 'zip bomb'?); it was not read"))
+    check_sheets(raw, shown_path)
     return raw
+
+
+CELL_ELEMENT = re.compile(rb"<(?:\w+:)?c[\s>/]")
+LONG_NUMBER = re.compile(rb"<(?:\w+:)?v>\s*[-+]?\d{100}")
+CELL_REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
+
+
+def sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part ("xl/worksheets/sheet1.xml") -> the sheet's title, from the workbook and its relationships."""
+    import html
+
+    def attrs(tag: bytes) -> dict[str, str]:
+        return {k.split(":")[-1]: html.unescape(v) for k, v in re.findall(r'([\w:]+)="([^"]*)"', tag.decode("utf-8", "replace"))}
+
+    try:
+        book = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets = {a.get("Id"): a.get("Target", "") for a in map(attrs, re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels))}
+    titles = {}
+    for a in map(attrs, re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", book)):
+        target = targets.get(a.get("id"), "")
+        titles[target.lstrip("/") if target.startswith("/xl/") else f"xl/{target}"] = a.get("name", "")
+    return titles
+
+
+def check_sheets(raw: bytes, shown_path: str) -> None:
+    """Refuse, before openpyxl builds a cell object for each, a sheet of more cells than the limit or a number of
+    hundreds of digits (Python will not even read one of over 4,300): one line naming the sheet and cell."""
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        titles = sheet_titles(archive)
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            xml = archive.read(name)
+            sheet = titles.get(name, name)
+            cells = len(CELL_ELEMENT.findall(xml))
+            total += cells
+            if cells > MAX_CELLS_PER_SHEET or total > MAX_CELLS:
+                what = f"holds {cells:,} cells" if cells > MAX_CELLS_PER_SHEET else f"brings the workbook to {total:,} cells"
+                limit = MAX_CELLS_PER_SHEET if cells > MAX_CELLS_PER_SHEET else MAX_CELLS
+                raise DataError(Problem(shown_path, f"refused: the sheet {what}, over the limit of {limit:,} (a table needs "
+                                                    "a few hundred); delete the unused rows and columns, or copy the tables "
+                                                    "into a fresh `laocai-stats template`", sheet=sheet))
+            long = LONG_NUMBER.search(xml)
+            if long:
+                refs = CELL_REF.findall(xml, 0, long.start())
+                cell = refs[-1].decode() if refs else None
+                raise DataError(Problem(shown_path, "expected a whole number below 10^15, found a number of hundreds of "
+                                                    "digits; type the count itself", sheet=sheet, cell=cell))
 
 
 def load_workbooks(raw: bytes, shown_path: str):
