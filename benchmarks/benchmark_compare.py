@@ -1,18 +1,27 @@
-"""Benchmark `laocai-stats compare` on 63 generated province workbooks (all of Vietnam's provinces at once).
+"""Benchmark `laocai-stats compare` against plain openpyxl reading the same workbooks, and its scaling.
 
-Usage: .venv/bin/python benchmarks/benchmark_compare.py [--provinces 63] [--runs 3] [--json PATH] [--keep DIR]
+Usage: .venv/bin/python benchmarks/benchmark_compare.py [--runs 5] [--scale 7,63,630] [--json PATH] [--keep DIR]
 
-Each run is a fresh child process (imports included, as a user's command would be) that times
-`compare()` on every workbook (reading and validating them, then the statistics) and then
-`write_comparison()` (CSVs and PNG+SVG figures); its peak memory is the child's ru_maxrss. The
-medians of the runs are printed and, with --json, written as JSON.
+Generates 630 filled province workbooks (all 63 of Vietnam's provinces, then a synthetic tenfold), then,
+in one run on one machine, for each size of `--scale` (default 7, 63 and 630 workbooks, the first N of them)
+and each of `--runs` repetitions, times back to back (interleaved, so that both see the same load):
+
+- **openpyxl** (the baseline): a fresh `python` that imports openpyxl and reads every cell of every sheet of
+  the N workbooks (`openpyxl.load_workbook(path, data_only=True)`), nothing else;
+- **compare**: the whole command `laocai-stats compare N workbooks --out DIR`, Python start-up included:
+  reading and validating every workbook, the statistics, the ranking printed, the CSVs and the figures (PNG).
+
+Each is a child process; its wall time, CPU time (user + system, from `os.wait4`, far less sensitive than wall
+time to other work on the machine) and peak memory (ru_maxrss) are recorded. It prints the medians, the ratio
+compare / openpyxl at each size (the goal: at most 3 at 63 workbooks), the curve over the sizes and the ratio
+of 630 to 63 workbooks (the goal: at most 10), and with --json writes every sample and the machine.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -46,7 +55,7 @@ def generate(folder: Path, count: int) -> list[Path]:
     paths = []
     for n in range(count):
         years = list(range(2018, 2024)) if n % 7 == 3 else list(range(2016, 2021))
-        path = folder / f"province-{n + 1:02d}.xlsx"
+        path = folder / f"province-{n + 1:03d}.xlsx"
         write_workbook(None, path, province=f"Province {n + 1:02d}", years=years)
         wb = openpyxl.load_workbook(path)
         for sheet, rows in SHEETS.items():
@@ -69,69 +78,80 @@ def generate(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def child(folder: Path, out: Path) -> None:
-    """One timed run; prints its measurements as JSON."""
-    start = time.perf_counter()
-    from laocai_stats.publish.comparison import write_comparison
-    from laocai_stats.stats.compare import compare
+OPENPYXL_READ = """
+import sys
+import openpyxl
+for path in sys.argv[1:]:
+    workbook = openpyxl.load_workbook(path, data_only=True)
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            pass
+"""
 
-    imported = time.perf_counter()
-    comparison = compare(sorted(folder.glob("*.xlsx")))
-    compared = time.perf_counter()
-    written = write_comparison(comparison, out)
-    done = time.perf_counter()
-    print(json.dumps({
-        "import_s": imported - start,
-        "compare_s": compared - imported,
-        "write_s": done - compared,
-        "total_s": done - start,
-        "files_written": len(written),
-        "provinces": len(comparison.provinces),
-        "notes": len(comparison.notes),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }))
+
+def timed(command: list[str], env: dict) -> dict:
+    """Run `command` as a child; its wall time, CPU time (user + system) and peak memory, from os.wait4."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    errors = child.stderr.read().decode(errors="replace")
+    child.stderr.close()
+    if child.returncode != 0:
+        raise SystemExit(f"failed ({child.returncode}): {' '.join(command[:4])} ...\n{errors}")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024}
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--provinces", type=int, default=63)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scale", default="7,63,630", help="numbers of workbooks to time (default: 7,63,630)")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
-    parser.add_argument("--keep", metavar="DIR", help="generate the workbooks into DIR and keep them")
-    parser.add_argument("--child", nargs=2, metavar=("WORKBOOKS", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--keep", metavar="DIR", help="generate the workbooks into DIR (kept, and reused when there)")
     args = parser.parse_args(argv)
-    if args.child:
-        child(Path(args.child[0]), Path(args.child[1]))
-        return 0
+    sizes = [int(n) for n in args.scale.split(",")]
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+    laocai = str(Path(sys.executable).with_name("laocai-stats"))
     with tempfile.TemporaryDirectory(prefix="laocai-bench-") as scratch:
         folder = Path(args.keep) if args.keep else Path(scratch) / "workbooks"
         folder.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        generate(folder, args.provinces)
+        have = sorted(folder.glob("province-*.xlsx"))
+        paths = have if len(have) >= max(sizes) else generate(folder, max(sizes))
         generated = time.perf_counter() - started
-        runs = []
-        for n in range(args.runs):
-            result = subprocess.run([sys.executable, __file__, "--child", str(folder), str(Path(scratch) / f"out-{n}")],
-                                    capture_output=True, text=True, check=True)
-            runs.append(json.loads(result.stdout.strip().splitlines()[-1]))
-            print(f"run {n + 1}: compare {runs[-1]['compare_s']:.2f} s, write {runs[-1]['write_s']:.2f} s, "
-                  f"total {runs[-1]['total_s']:.2f} s, peak {runs[-1]['peak_rss_mb']:.0f} MB", flush=True)
-    summary = {
-        "provinces": args.provinces,
-        "runs": args.runs,
-        "generate_s": round(generated, 2),
-        **{f"median_{k}": round(statistics.median(r[k] for r in runs), 2)
-           for k in ("import_s", "compare_s", "write_s", "total_s", "peak_rss_mb")},
-        "files_written": runs[0]["files_written"],
-        "notes": runs[0]["notes"],
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "cpu_count": __import__("os").cpu_count(),
-        "command": "python benchmarks/benchmark_compare.py" + (f" --provinces {args.provinces}" if args.provinces != 63 else ""),
-    }
-    print(f"{args.provinces} workbooks: compare (read, validate, statistics) median {summary['median_compare_s']} s; "
-          f"writing CSVs and figures {summary['median_write_s']} s; whole run {summary['median_total_s']} s; "
-          f"peak memory {summary['median_peak_rss_mb']:.0f} MB (median of {args.runs} runs)")
+        samples = {n: {"openpyxl": [], "compare": []} for n in sizes}
+        for run in range(args.runs):
+            for n in sizes:
+                files = [str(p) for p in paths[:n]]
+                samples[n]["openpyxl"].append(timed([sys.executable, "-c", OPENPYXL_READ, *files], env))
+                out = Path(scratch) / f"out-{n}-{run}"
+                samples[n]["compare"].append(timed([laocai, "compare", *files, "--out", str(out)], env))
+                base, cand = samples[n]["openpyxl"][-1], samples[n]["compare"][-1]
+                print(f"run {run + 1}, {n} workbooks: openpyxl {base['wall_s']:.2f} s (cpu {base['cpu_s']:.2f}), "
+                      f"compare {cand['wall_s']:.2f} s (cpu {cand['cpu_s']:.2f}, peak {cand['peak_rss_mb']:.0f} MB)",
+                      flush=True)
+    medians = {n: {who: {k: round(statistics.median(s[k] for s in runs), 3) for k in ("wall_s", "cpu_s", "peak_rss_mb")}
+                   for who, runs in by.items()} for n, by in samples.items()}
+    print(f"\nmedians of {args.runs} interleaved runs ({os.cpu_count()} cores):")
+    print(f"{'workbooks':>9}  {'openpyxl s':>10}  {'compare s':>9}  {'ratio':>5}  {'cpu ratio':>9}  {'compare MB':>10}")
+    ratios = {}
+    for n in sizes:
+        base, cand = medians[n]["openpyxl"], medians[n]["compare"]
+        ratios[n] = {"wall": round(cand["wall_s"] / base["wall_s"], 2), "cpu": round(cand["cpu_s"] / base["cpu_s"], 2)}
+        print(f"{n:>9}  {base['wall_s']:>10.2f}  {cand['wall_s']:>9.2f}  {ratios[n]['wall']:>5.2f}  "
+              f"{ratios[n]['cpu']:>9.2f}  {cand['peak_rss_mb']:>10.0f}")
+    summary = {"sizes": sizes, "runs": args.runs, "generate_s": round(generated, 1), "medians": medians,
+               "compare_over_openpyxl": ratios, "samples": samples}
+    if 63 in sizes:
+        print(f"compare / openpyxl at 63 workbooks: {ratios[63]['wall']} wall, {ratios[63]['cpu']} cpu (goal: at most 3); "
+              f"peak memory {medians[63]['compare']['peak_rss_mb']:.0f} MB (goal: under 250)")
+    if 63 in sizes and 630 in sizes:
+        scaling = {k: round(medians[630]["compare"][k] / medians[63]["compare"][k], 2) for k in ("wall_s", "cpu_s")}
+        summary["scaling_630_over_63"] = scaling
+        print(f"630 / 63 workbooks: {scaling['wall_s']} wall, {scaling['cpu_s']} cpu (goal: at most 10)")
+    summary.update(python=platform.python_version(), machine=platform.machine(), cpu_count=os.cpu_count(),
+                   command="python benchmarks/benchmark_compare.py " + " ".join(argv if argv is not None else sys.argv[1:]))
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return 0

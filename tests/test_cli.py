@@ -69,3 +69,30 @@ def test_version():
     result = run("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("laocai-stats ")
+
+
+HEAVY = ("pandas", "numpy", "matplotlib", "openpyxl", "scipy", "seaborn")
+
+
+def modules_loaded_by(code: str) -> set[str]:
+    """The top-level packages a fresh interpreter has imported after running `code`."""
+    probe = f"import sys\n{code}\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.split())
+
+
+def test_help_and_the_package_itself_import_no_heavy_library():
+    # `laocai-stats --help` answers at once: the parser and `import laocai_stats` load no pandas, numpy, matplotlib...
+    loaded = modules_loaded_by("from laocai_stats.cli import build_parser\nbuild_parser().format_help()")
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+    loaded = modules_loaded_by("import laocai_stats")
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+    # ...and the public loaders are still there, imported on first use.
+    assert "pandas" in modules_loaded_by("from laocai_stats import load_table")
+
+
+def test_validate_imports_no_plotting_or_statistics():
+    loaded = modules_loaded_by("from laocai_stats.cli import main\nfrom laocai_stats.data.dataset import default_data_dir\n"
+                               "main(['validate', str(default_data_dir())])")
+    assert not loaded & {"matplotlib", "scipy", "seaborn"}, sorted(loaded & {"matplotlib", "scipy", "seaborn"})

@@ -69,10 +69,10 @@ def test_compare_as_json_keeps_fractions(tmp_path):
     assert run("compare", str(ROOT / "data" / "laocai"), str(other), "-q").stdout == ""
 
 
-def test_reproduce_verbose_names_every_file_and_quiet_shows_no_progress(tmp_path):
-    verbose = run("reproduce", "--out", str(tmp_path / "out"), "-v")
+def test_reproduce_verbose_names_every_file_and_quiet_shows_no_progress(shipped_reproduce):
+    out, verbose = shipped_reproduce  # the session's one `reproduce -v` (conftest.py)
     assert verbose.returncode == 0, verbose.stderr
-    written = sorted(p for p in (tmp_path / "out").rglob("*") if p.is_file())
+    written = sorted(p for p in out.rglob("*") if p.is_file())
     listed = sorted(Path(line.removeprefix("wrote ")) for line in verbose.stdout.splitlines() if line.startswith("wrote /"))
     assert listed == written
     assert "reproduce: [" in verbose.stderr

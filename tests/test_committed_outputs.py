@@ -5,17 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from laocai_stats.run.reproduce import notebook_paths, reproduce
+from laocai_stats.run.reproduce import notebook_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "outputs"
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("fresh") / "outputs"
-    reproduce(out, progress=False, notebooks=False)
-    return out
+def fresh(shipped_reproduce) -> Path:
+    """A fresh `reproduce` of the shipped data (the session's one run, conftest.py)."""
+    return shipped_reproduce[0]
 
 
 @pytest.mark.parametrize("folder", ["tables", "audit", "figures"])

@@ -5,6 +5,7 @@ import csv
 import io
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import matplotlib
 
@@ -217,7 +218,7 @@ def test_cli_prints_the_ranking_and_notes_and_writes_everything(two, tmp_path, c
         assert (out / f"{name}.csv").stat().st_size > 0
     for table in ("conferences", "publications", "website"):
         assert (out / "figures" / f"growth_{table}.png").stat().st_size > 0
-        assert (out / "figures" / f"growth_{table}.svg").stat().st_size > 0
+    assert not list((out / "figures").glob("*.svg"))  # PNG only unless asked
     assert not (out / "figures" / "growth_press.png").exists()  # no province has a value in it
     assert sorted(p.name for p in tmp_path.iterdir()) == ["compared"]  # no staging folder left
     with open(out / "ranking.csv", newline="", encoding="utf-8") as handle:
@@ -226,6 +227,45 @@ def test_cli_prints_the_ranking_and_notes_and_writes_everything(two, tmp_path, c
     assert main(["compare", str(a), str(b), "--format", "csv"]) == 0
     ranking_csv = capsys.readouterr().out.split("\n\n")[0]
     assert list(csv.DictReader(io.StringIO(ranking_csv)))[0]["province"] == "Alpha"
+
+
+def test_compare_svg_on_request_and_every_figure_byte_identical_run_to_run(two, tmp_path, capsys):
+    a, b, _ = two
+    for run in ("one", "two"):
+        assert main(["compare", str(a), str(b), "--out", str(tmp_path / run), "--svg"]) == 0
+    capsys.readouterr()
+    figures = sorted(p.name for p in (tmp_path / "one" / "figures").iterdir())
+    assert figures == sorted(f"growth_{t}.{s}" for t in ("conferences", "publications", "website") for s in ("png", "svg"))
+    for name in figures:
+        assert (tmp_path / "one" / "figures" / name).read_bytes() == (tmp_path / "two" / "figures" / name).read_bytes(), name
+
+
+def test_with_many_provinces_a_tables_panels_share_one_row_and_span_the_dots():
+    from laocai_stats.publish.compare_figures import MANY_PROVINCES
+
+    n = MANY_PROVINCES + 1
+    provinces = [f"P{i:02d}" for i in range(n)]
+    rates = np.linspace(-0.1, 0.3, n)
+    growth = pd.DataFrame({
+        "province": provinces * 2, "table": "t", "indicator": ["a"] * n + ["b"] * n,
+        "cagr_shared": np.r_[rates, rates], "trend_growth_shared": np.r_[rates, rates],
+        # One very wide interval must not squeeze the other dots into a sliver.
+        "trend_growth_low_shared": np.r_[rates - 0.01, rates - 0.01], "trend_growth_high_shared": np.r_[rates + 0.01, rates + 5.0],
+    })
+    comparison = SimpleNamespace(growth=growth, labels={},
+                                 shared=pd.DataFrame({"table": ["t", "t"], "indicator": ["a", "b"], "years": ["2016-2020"] * 2}),
+                                 provinces=pd.DataFrame({"source": [f"{p}.xlsx" for p in provinces]}))
+    fig = growth_figure(comparison, "t")
+    try:
+        panels = [ax for ax in fig.axes if ax.get_visible()]
+        assert len(panels) == 2
+        assert panels[0].get_position().y0 == pytest.approx(panels[1].get_position().y0)  # one row
+        for ax in panels:
+            low, high = ax.get_xlim()
+            assert low < -0.1 and 0.3 < high < 0.5
+        assert [t.get_text() for t in panels[0].get_yticklabels()] == provinces
+    finally:
+        plt.close(fig)
 
 
 def test_cli_refuses_a_bad_workbook_with_its_located_message(two, tmp_path):
@@ -247,3 +287,15 @@ def test_cli_refuses_a_bad_workbook_with_its_located_message(two, tmp_path):
 def test_cli_exit_status_2_for_a_missing_file(tmp_path, capsys):
     assert main(["compare", str(tmp_path / "nowhere.xlsx")]) == 2
     assert "nowhere.xlsx: not found" in capsys.readouterr().err
+
+
+def test_compare_with_figures_imports_neither_seaborn_nor_scipy_stats(two, tmp_path):
+    # Half a second of every `compare`: its figures are plain matplotlib, its statistics need no scipy.stats.
+    a, b, _ = two
+    probe = ("import sys\nfrom laocai_stats.cli import main\n"
+             f"assert main(['compare', {str(a)!r}, {str(b)!r}, '--out', {str(tmp_path / 'out')!r}]) == 0\n"
+             "print(sorted(m for m in sys.modules if m == 'seaborn' or m.startswith('scipy.stats')))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "out" / "figures" / "growth_conferences.png").stat().st_size > 0

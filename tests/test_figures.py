@@ -101,3 +101,17 @@ def test_same_figure_same_bytes(tmp_path):
             paths.append(save_figure(draw("channels_index", open_dataset()), tmp_path / run / "f"))
     for first, second in zip(*paths):
         assert first.read_bytes() == second.read_bytes(), first.suffix
+
+
+def test_the_plain_theme_is_seaborns_theme_without_seaborn():
+    # compare draws under `plain_themed` so as not to import seaborn; the figures must look the same as under `themed`.
+    import matplotlib as mpl
+
+    from laocai_stats.publish.style import plain_themed, themed
+
+    with themed():
+        seaborn_rc = dict(mpl.rcParams)
+    with plain_themed():
+        plain_rc = dict(mpl.rcParams)
+    differ = sorted(k for k in seaborn_rc if seaborn_rc[k] != plain_rc[k])
+    assert differ == ["image.cmap"], differ  # seaborn's 'rocket' colormap: no compare figure shows an image

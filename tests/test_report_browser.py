@@ -36,11 +36,10 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory) -> Path:
-    """One full `reproduce` of the shipped data, notebooks included (their pages need the executed notebooks)."""
-    folder = tmp_path_factory.mktemp("report") / "outputs"
-    reproduce(folder, progress=False, jobs=2)
-    return folder
+def out(shipped_reproduce) -> Path:
+    """One full `reproduce` of the shipped data, notebooks included (their pages need the executed notebooks);
+    the session's one run (conftest.py)."""
+    return shipped_reproduce[0]
 
 
 @pytest.fixture(scope="module")

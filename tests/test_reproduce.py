@@ -24,13 +24,9 @@ from laocai_stats.stats.summary import GROWTH_COLUMNS
 
 
 @pytest.fixture(scope="module")
-def cli_run(tmp_path_factory):
-    """One real `laocai-stats reproduce` through the command line, output not a terminal."""
-    out = tmp_path_factory.mktemp("reproduce") / "outputs"
-    result = subprocess.run([sys.executable, "-m", "laocai_stats", "reproduce", "--out", str(out), "--jobs", "2"],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return out, result
+def cli_run(shipped_reproduce):
+    """One real `laocai-stats reproduce` through the command line, output not a terminal (shared: conftest.py)."""
+    return shipped_reproduce
 
 
 @pytest.fixture(scope="module")
@@ -69,15 +65,16 @@ def test_no_staging_folder_is_left_behind(full_run):
     assert [p.name for p in full_run.parent.iterdir()] == ["outputs"]
 
 
-def test_tables_and_figures_are_byte_identical_run_to_run(tmp_path):
+def test_tables_and_figures_are_byte_identical_run_to_run(full_run, tmp_path):
+    # Run "a" is the session's `reproduce` (another process); run "b" writes the same tables and figures again here.
     dataset = open_dataset()
-    for run in ("a", "b"):
-        write_tables(dataset, tmp_path / run / "tables")
-        write_figures(dataset, tmp_path / run / "figures")
-    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
-    assert len(files) == len(list((tmp_path / "b").rglob("*.*")))
+    write_tables(dataset, tmp_path / "b" / "tables")
+    write_figures(dataset, tmp_path / "b" / "figures")
+    files = sorted(p.relative_to(full_run) for folder in ("tables", "figures") for p in (full_run / folder).rglob("*")
+                   if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
     for rel in files:
-        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+        assert (full_run / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
 
 
 def test_a_failed_run_leaves_earlier_outputs_intact(tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from laocai_stats import list_tables, load_table
-from laocai_stats.stats.trend import kendall_trend, log_linear_trend
+from laocai_stats.stats.trend import kendall_trend, log_linear_trend, ols_slope
 
 YEARLY = [t for t in list_tables() if t != "agents"]
 
@@ -92,3 +92,17 @@ def test_missing_years_are_dropped_not_zero():
     got = kendall_trend(series({2016: 1, 2017: None, 2018: 2, 2019: 3, 2020: 4})).iloc[0]
     assert got["kendall_n"] == 4
     assert got["kendall_tau"] == pytest.approx(1.0)
+
+
+def test_ols_slope_is_bit_for_bit_scipys_linregress():
+    # growth.csv must not change by one bit when the fit skips linregress's per-call overhead.
+    rng = np.random.default_rng(15)
+    for n in range(3, 12):
+        for _ in range(200):
+            x = np.sort(rng.choice(np.arange(2000, 2030), n, replace=False)).astype(float)
+            y = np.log(rng.uniform(1, 1e6, n))
+            fit = stats.linregress(x, y)
+            assert ols_slope(x, y) == (fit.slope, fit.stderr)
+    x = np.arange(2016.0, 2021.0)
+    fit = stats.linregress(x, 2 * x)  # an exact line: r is clipped to 1 in both
+    assert ols_slope(x, 2 * x) == (fit.slope, fit.stderr)

@@ -13,7 +13,6 @@ import json
 import signal
 import sys
 
-from .. import __version__
 from ..errors import DataError, LaocaiError
 
 EXIT_BAD_INPUT = 2
@@ -49,6 +48,18 @@ def lang_option(p, help_text: str) -> None:
 
     p.add_argument("--lang", metavar="LANG", default=None, choices=languages(),
                    help=f"{help_text}; one of {', '.join(languages())}")
+class VersionAction(argparse.Action):
+    """`--version`: the installed version, read from the package metadata only when asked."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show the program's version number and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from .. import __version__
+
+        sys.stdout.write(f"{parser.prog} {__version__}\n")
+        parser.exit()
 
 
 def verbosity_options(p) -> None:
@@ -63,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="laocai-stats",
         description="Tables, statistics, figures and an audit for the Lao Cai social insurance communication paper.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def data_option(p):

@@ -57,7 +57,7 @@ def _compare(args, datasets) -> int:
         print()
         print_frame(notes, "csv")
     if args.out:
-        written = write_comparison(comparison, args.out, inputs=args.data_sets)
+        written = write_comparison(comparison, args.out, svg=args.svg, inputs=args.data_sets)
         if args.verbose:
             for name in written:
                 print(f"wrote {args.out}/{name}", file=sys.stderr)
@@ -71,6 +71,8 @@ def register(sub, *, data_option, format_option) -> None:
                    help="filled .xlsx workbooks or data package folders (data/laocai is the shipped Lao Cai data)")
     p.add_argument("--out", default=None, metavar="DIR",
                    help="also write the CSVs and figures into DIR (replaced only when the run succeeds)")
+    p.add_argument("--svg", action="store_true",
+                   help="with --out, write each figure as SVG too (default: PNG only; SVG is for editing or large prints)")
     format_option(p)
     verbosity_options(p)
     lang_option(p, "the language of the figures and the text (default: the first data set's own, else en)")

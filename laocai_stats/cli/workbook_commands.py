@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..data.package import YEAR_RANGE
+from ..data.specs import YEAR_RANGE
 from ..errors import LaocaiError
 from . import lang_option
 

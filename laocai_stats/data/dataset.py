@@ -3,27 +3,16 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
 from ..errors import DataError, LaocaiError, Problem
 from ..text import check_language
+from .formats import READERS, reader_for, register_reader  # noqa: F401  (register_reader: for readers)
 from .frames import TableData
 from .limits import check_province
 from .package import PackageReader, default_data_dir
 from .specs import TableSpec
-
-# Readers by file suffix: a data format outside this stage (the workbook) registers itself here, so the data
-# layer never imports a later stage. A folder or a .json descriptor is always a data package.
-READERS: dict[str, Callable[[Path], object]] = {}
-
-
-def register_reader(suffixes, reader: Callable[[Path], object]) -> None:
-    """Open files ending in any of `suffixes` (".xlsx", ...) with `reader(path)`."""
-    for suffix in suffixes:
-        READERS[suffix.lower()] = reader
-
 
 class Dataset:
     """Metadata at once; each table read, validated and kept on first use."""
@@ -116,8 +105,9 @@ def open_dataset(data=None, *, province: str | None = None, lang: str | None = N
     path = Path(data)
     if not path.exists():
         raise DataError(Problem(str(path), "not found; expected a data package folder or an .xlsx workbook"))
-    if path.is_file() and path.suffix.lower() in READERS:
-        return Dataset(READERS[path.suffix.lower()](path), province=province, lang=lang)
+    reader = reader_for(path.suffix) if path.is_file() else None
+    if reader is not None:
+        return Dataset(reader(path), province=province, lang=lang)
     if path.is_dir() or path.suffix.lower() == ".json":
         return Dataset(PackageReader(path), province=province, lang=lang)
     raise DataError(Problem(str(path), "expected a data package folder, a datapackage.json or an .xlsx workbook"))

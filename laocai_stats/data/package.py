@@ -24,11 +24,9 @@ from .limits import (
     text_problem,
     too_many_digits,
 )
-from .specs import TableSpec, spec_from_resource
+from .specs import YEAR_RANGE, TableSpec, spec_from_resource
 
 DESCRIPTOR = "datapackage.json"
-# Years outside this range are almost certainly typing mistakes (a value in the year column).
-YEAR_RANGE = (1900, 2100)
 
 
 @cache

@@ -5,6 +5,9 @@ from dataclasses import dataclass, field
 
 from ..text import localized
 
+# Years outside this range are almost certainly typing mistakes (a value in the year column).
+YEAR_RANGE = (1900, 2100)
+
 
 @dataclass(frozen=True)
 class IndicatorSpec:

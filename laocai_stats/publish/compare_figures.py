@@ -6,14 +6,15 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..errors import LaocaiError
 from ..text import N_, _, escape_markdown, missing, shorten
-from .figures import percent_axis
+from .style import percent_axis
 
+# Above this many provinces a table's panels go side by side in one row (see `growth_figure`).
+MANY_PROVINCES = 12
 PERIODS = {"shared": N_("over the years the provinces share"), "own": N_("over each province's own years")}
 
 
@@ -22,12 +23,16 @@ def _floats(series: pd.Series) -> np.ndarray:
 
 
 def plot_province_growth(growth: pd.DataFrame, *, indicator: str, table: str | None = None, period: str = "shared",
-                         ax: Axes | None = None, title: str | None = None) -> Axes:
+                         ax: Axes | None = None, title: str | None = None, focus: bool = False,
+                         label_rows: bool = True) -> Axes:
     """One indicator's CAGR per province as dots, with the log-linear trend growth and its 95 % interval as a whisker.
 
     `growth` is `compare.province_growth`'s frame; `period` picks its `*_shared` or `*_own` columns.
     Provinces are rows in the frame's order. A province without a CAGR gets no dot (never a zero)
-    and the label "n/a".
+    and the label "n/a". With `focus`, the x axis spans the dots (CAGR and trend growth) and zero rather than
+    the whiskers, so that one wide interval cannot squeeze every dot into a sliver; a whisker reaching past
+    the panel is cut at its edge (the figure says so). `label_rows=False` leaves the province names to a
+    panel this one shares its y axis with (setting 63 labels costs more than drawing the panel).
     """
     if period not in PERIODS:
         raise LaocaiError(f"period must be one of {', '.join(PERIODS)}; got '{period}'")
@@ -43,7 +48,7 @@ def plot_province_growth(growth: pd.DataFrame, *, indicator: str, table: str | N
     trend = _floats(frame[f"trend_growth_{period}"])
     low = _floats(frame[f"trend_growth_low_{period}"])
     high = _floats(frame[f"trend_growth_high_{period}"])
-    palette = sns.color_palette()
+    palette = plt.rcParams["axes.prop_cycle"].by_key()["color"]  # the theme's, as sns.color_palette() gives it
     # The interval's whisker sits just below the dot so that the two never hide each other.
     ax.errorbar(trend, positions + 0.18, xerr=[trend - low, high - trend], fmt="|", color="0.35", ms=6,
                 capsize=2, lw=1, label=_("Trend growth, 95 % CI"), gid="trend")
@@ -52,8 +57,14 @@ def plot_province_growth(growth: pd.DataFrame, *, indicator: str, table: str | N
         if np.isnan(value):
             ax.annotate(missing(), (0, pos), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7, color="0.3")
     ax.axvline(0, color="0.4", lw=0.8)
-    ax.set_yticks(positions, [shorten(p, 40) for p in frame["province"]], fontsize=8 if len(frame) < 20 else 6)
+    if label_rows:
+        ax.set_yticks(positions, [shorten(p, 40) for p in frame["province"]], fontsize=8 if len(frame) < 20 else 6)
     ax.set_ylim(len(frame) - 0.5, -0.5)
+    if focus:
+        points = np.concatenate([rate, trend, [0.0]])
+        points = points[~np.isnan(points)]
+        pad = max(points.max() - points.min(), 0.02) * 0.08
+        ax.set_xlim(points.min() - pad, points.max() + pad)
     percent_axis(ax.xaxis)
     ax.set_xlabel(_("Growth per year, {period}").format(period=_(PERIODS[period])), fontsize=8)
     if title:
@@ -68,26 +79,37 @@ def growth_figure(comparison, table: str, *, period: str = "shared") -> Figure:
     if not indicators:
         raise LaocaiError(f"no indicator of table '{table}' in the comparison")
     provinces = growth["province"].nunique()
-    width = min(len(indicators), 3)
-    rows = -(-len(indicators) // width)
-    fig, axes = plt.subplots(rows, width, figsize=(3.6 * width, (0.22 * provinces + 1.5) * rows + 1.0), squeeze=False,
-                             sharey=True, layout="constrained")
+    many = provinces > MANY_PROVINCES
+    if many:
+        # Many provinces: every indicator side by side in one row, so that each province's name is read once
+        # and its dots are followed across the panels along its grid line; narrower panels, smaller rows.
+        width, rows, panel, row_height = len(indicators), 1, 2.5, 0.16
+    else:
+        width = min(len(indicators), 3)
+        rows, panel, row_height = -(-len(indicators) // width), 3.6, 0.22
+    fig, axes = plt.subplots(rows, width, figsize=(panel * width, (row_height * provinces + 1.5) * rows + 1.0),
+                             squeeze=False, sharey=True, layout="constrained")
     shared = comparison.shared[comparison.shared["table"] == table].set_index("indicator")["years"]
     for ax, name in zip(axes.flat, indicators):
-        title = textwrap.fill(comparison.labels.get(name, name), 34)
+        title = textwrap.fill(comparison.labels.get(name, name), 34 if provinces <= MANY_PROVINCES else 26)
         if period == "shared":
             title += "\n(" + str(shared.get(name, _("no shared year"))) + ")"
-        plot_province_growth(growth, indicator=name, table=table, period=period, ax=ax, title=title)
+        plot_province_growth(growth, indicator=name, table=table, period=period, ax=ax, title=title, focus=many,
+                             label_rows=not many or ax is axes[0][0])
         ax.title.set_fontsize(9)
         ax.set_xlabel("")
         ax.tick_params(axis="x", labelsize=8)
     for ax in list(axes.flat)[len(indicators):]:
         ax.set_visible(False)
     handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside right upper", fontsize=8)
+    if many:
+        fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=8)
+    else:
+        fig.legend(handles, labels, loc="outside right upper", fontsize=8)
     fig.suptitle(_("Growth by province: {table}").format(table=table), fontweight="bold")
     years = _(" (years under each title)") if period == "shared" else ""
-    fig.supxlabel(_("Growth per year, {period}").format(period=_(PERIODS[period])) + f"{years}.\n"
+    cut = _(" Each panel spans the dots; an interval reaching past its edge is cut there.") if many else ""
+    fig.supxlabel(_("Growth per year, {period}").format(period=_(PERIODS[period])) + f"{years}.{cut}\n"
                   + _("Data: {sources}").format(sources=textwrap.shorten(", ".join(comparison.provinces["source"]), 120)),
                   fontsize=8, color="0.3")
     return fig

@@ -79,11 +79,14 @@ def comparison_markdown(comparison: Comparison) -> str:
     return "\n".join(lines)
 
 
-def write_comparison(comparison: Comparison, out, *, inputs=()) -> list[str]:
-    """Write the CSVs and one growth figure per table (PNG and SVG) into `out`, atomically.
+def write_comparison(comparison: Comparison, out, *, svg: bool = False, inputs=()) -> list[str]:
+    """Write the CSVs, comparison.xlsx and one growth figure per table (PNG; SVG too with `svg=True`) into `out`, atomically.
 
-    Everything goes into a staging folder beside `out` (`outputs.staged_folder`); on any failure the
-    earlier `out` is left exactly as it was. `inputs` (the compared data sets) are never written over.
+    PNG only by default: with many provinces an SVG costs as much again to write as the PNG and is
+    rarely opened; ask for it (`compare --svg`) to edit a figure or print it large. Both are
+    byte-identical run to run. Everything goes into a staging folder beside `out`
+    (`outputs.staged_folder`); on any failure the earlier `out` is left exactly as it was. `inputs`
+    (the compared data sets) are never written over.
     """
     import matplotlib
 
@@ -91,15 +94,15 @@ def write_comparison(comparison: Comparison, out, *, inputs=()) -> list[str]:
     import matplotlib.pyplot as plt
 
     from .compare_figures import comparison_tables_with_values, growth_figure
-    from .figures import save_figure
     from .outputs import MANIFEST, staged_folder, write_csv
-    from .style import themed
+    from .style import plain_themed, save_figure
 
     from .. import __version__
     from .codebook import number_formats
     from .tables_workbook import write_tables_workbook
 
     written = []
+    formats = (".png", ".svg") if svg else (".png",)
     tables = comparison_tables(comparison)
     with staged_folder(out, inputs=inputs) as staging:
         for stem, frame in tables.items():
@@ -110,11 +113,12 @@ def write_comparison(comparison: Comparison, out, *, inputs=()) -> list[str]:
                               number_formats=number_formats(tables, strict=False), note=note)
         written.append(COMPARISON_WORKBOOK)
         (staging / "figures").mkdir()
-        with themed():
+        with plain_themed():  # seaborn's theme without importing seaborn
             for table in comparison_tables_with_values(comparison):
                 fig = growth_figure(comparison, table)
                 try:
-                    written += [f"figures/{p.name}" for p in save_figure(fig, staging / "figures" / f"growth_{table}")]
+                    paths = save_figure(fig, staging / "figures" / f"growth_{table}", formats=formats)
+                    written += [f"figures/{p.name}" for p in paths]
                 finally:
                     plt.close(fig)
     return [*written, MANIFEST]  # the manifest: written by staged_folder as the folder moves into place

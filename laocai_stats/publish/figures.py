@@ -21,7 +21,6 @@ from matplotlib.ticker import (
     LogLocator,
     MaxNLocator,
     NullFormatter,
-    PercentFormatter,
 )
 
 from ..data.dataset import Dataset, as_dataset
@@ -29,6 +28,7 @@ from ..errors import LaocaiError
 from ..stats.growth import index as index_series
 from ..stats.ratios import RATIOS, ratios_as_series, yearly_ratios
 from ..text import DEFAULT_LANGUAGE, N_, _, escape_markdown, in_data_language, language, missing, number, percent, shorten
+from .style import percent_axis, save_figure  # noqa: F401  (save_figure: where reproduce and the notebooks have always found it)
 
 PAPER_SHORT = "Le & Bui (2024)"
 INDEX_LABEL = N_("Index, first year with a value = 100")
@@ -44,14 +44,6 @@ def _thousands(ax: Axes) -> None:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, 0) if abs(v) >= 1000 or v == int(v) else number(v, 1)))
         return
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
-
-
-def percent_axis(axis) -> None:
-    """Tick labels of fractions as percentages, with the current language's separators."""
-    if language() == DEFAULT_LANGUAGE:
-        axis.set_major_formatter(PercentFormatter(1.0))
-    else:
-        axis.set_major_formatter(FuncFormatter(lambda v, _pos: percent(v, 0)))
 
 
 def add_source(ax: Axes, text: str) -> Axes:
@@ -370,13 +362,3 @@ def show(name: str, dataset: Dataset) -> None:
     # The registry's caption becomes the image's alt text in every rendering of the notebook (nbconvert reads it).
     display(fig, metadata={"image/png": {"alt": _(figure_spec(name).caption)}})
     plt.close(fig)
-
-
-def save_figure(fig: Figure, stem: Path) -> list[Path]:
-    """Save as PNG and SVG with no timestamps, so that the same figure gives the same bytes."""
-    paths = []
-    for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None, "Creator": None})):
-        path = stem.with_suffix(suffix)
-        fig.savefig(path, bbox_inches="tight", metadata=metadata)
-        paths.append(path)
-    return paths

@@ -45,6 +45,55 @@ def each_series(frame: pd.DataFrame):
         yield dict(zip(keys, key)), series, series.dropna(subset=["value"])
 
 
+class SeriesArrays:
+    """Every series of a frame at once, as flat numpy arrays in the paper's order (one pass, no loop over series).
+
+    `data` is the frame sorted by series then year; `gid` numbers each row's series (0, 1, ...; rows of one
+    series are contiguous); `head` holds each series' key columns; `known` marks the rows with a value.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.data = _yearly(frame)
+        self.keys = series_keys(self.data)
+        self.gid = _groups(self.data).ngroup().to_numpy() if len(self.data) else np.zeros(0, dtype=int)
+        self.count = int(self.gid.max()) + 1 if len(self.gid) else 0
+        self.starts = np.flatnonzero(np.r_[True, self.gid[1:] != self.gid[:-1]]) if len(self.gid) else self.gid
+        head = self.data.iloc[self.starts][self.keys]
+        # Rebuilt from Python values, so that the key columns get the dtypes a frame of plain values gets.
+        self.head = pd.DataFrame(head.to_dict("records"), columns=self.keys) if len(head) else head.reset_index(drop=True)
+        self.year = self.data["year"].to_numpy()
+        self.value = self.data["value"].to_numpy(dtype=float, na_value=np.nan)
+        self.known = ~np.isnan(self.value)
+        # The rows with a value, and where each series' run of them starts and ends (-1: none).
+        self.kgid = self.gid[self.known]
+        self.kyear = self.year[self.known]
+        self.kvalue = self.value[self.known]
+        has = np.zeros(self.count, dtype=bool)
+        has[self.kgid] = True
+        self.has_known = has
+        self.kfirst = np.full(self.count, -1)
+        self.klast = np.full(self.count, -1)
+        if len(self.kgid):
+            edge = np.r_[True, self.kgid[1:] != self.kgid[:-1]]
+            self.kfirst[self.kgid[edge]] = np.flatnonzero(edge)
+            self.klast[self.kgid[edge]] = np.r_[np.flatnonzero(edge)[1:], len(self.kgid)] - 1
+
+    def per_series(self, positions: np.ndarray, values: np.ndarray, dtype: str):
+        """A nullable column with `values[positions]` where a series has a position (>= 0), <NA> elsewhere."""
+        present = positions >= 0
+        picked = np.where(present, values[np.where(present, positions, 0)] if len(values) else 0, 0)
+        if dtype == "Int64":
+            return pd.arrays.IntegerArray(picked.astype("int64"), ~present)
+        return pd.arrays.FloatingArray(picked.astype(float), ~present)
+
+    def known_runs(self):
+        """Yield (the series' key columns as a new dict, its years with a value, those values) as float arrays."""
+        keys = self.head.to_dict("records")
+        for g in range(self.count):
+            first, last = self.kfirst[g], self.klast[g] + 1
+            yield keys[g], self.kyear[first:last].astype(float), self.kvalue[first:last]
+
+
 def typed_frame(rows: list[dict], *, ints=(), floats=()) -> pd.DataFrame:
     """One row per series, with nullable integer and float columns so that missing stays <NA>."""
     out = pd.DataFrame(rows)
@@ -73,18 +122,17 @@ def year_on_year(frame: pd.DataFrame) -> pd.DataFrame:
 
 def endpoints(frame: pd.DataFrame) -> pd.DataFrame:
     """First and last year with a value for each series, with counts of years and of missing years."""
-    rows = []
-    for row, series, known in each_series(frame):
-        row["unit"] = series["unit"].iloc[0] if "unit" in series else None
-        row["n_years"] = len(series)
-        row["n_missing"] = int(series["value"].isna().sum())
-        if known.empty:
-            row.update(first_year=pd.NA, last_year=pd.NA, first_value=np.nan, last_value=np.nan)
-        else:
-            row.update(first_year=int(known["year"].iloc[0]), last_year=int(known["year"].iloc[-1]),
-                       first_value=float(known["value"].iloc[0]), last_value=float(known["value"].iloc[-1]))
-        rows.append(row)
-    return typed_frame(rows, ints=("first_year", "last_year"), floats=("first_value", "last_value"))
+    series = SeriesArrays(frame)
+    out = series.head.copy()
+    data = series.data
+    out["unit"] = data["unit"].to_numpy()[series.starts] if "unit" in data else None
+    out["n_years"] = np.bincount(series.gid, minlength=series.count).astype("int64")
+    out["n_missing"] = np.bincount(series.gid, weights=~series.known, minlength=series.count).astype("int64")
+    out["first_year"] = series.per_series(series.kfirst, series.kyear, "Int64")
+    out["last_year"] = series.per_series(series.klast, series.kyear, "Int64")
+    out["first_value"] = series.per_series(series.kfirst, series.kvalue, "Float64")
+    out["last_value"] = series.per_series(series.klast, series.kvalue, "Float64")
+    return out
 
 
 def cagr(frame: pd.DataFrame) -> pd.DataFrame:
@@ -142,14 +190,21 @@ def share_of_period(frame: pd.DataFrame) -> pd.DataFrame:
 
 def peaks(frame: pd.DataFrame) -> pd.DataFrame:
     """Peak and trough year of each series, among years with a value; ties go to the earliest year."""
-    rows = []
-    for row, _, known in each_series(frame):
-        if known.empty:
-            row.update(peak_year=pd.NA, peak_value=np.nan, trough_year=pd.NA, trough_value=np.nan)
-        else:
-            top = known.loc[known["value"].astype(float).idxmax()]
-            bottom = known.loc[known["value"].astype(float).idxmin()]
-            row.update(peak_year=int(top["year"]), peak_value=float(top["value"]),
-                       trough_year=int(bottom["year"]), trough_value=float(bottom["value"]))
-        rows.append(row)
-    return typed_frame(rows, ints=("peak_year", "trough_year"), floats=("peak_value", "trough_value"))
+    series = SeriesArrays(frame)
+    out = series.head.copy()
+    columns = {}
+    for name, reduce in (("peak", np.maximum), ("trough", np.minimum)):
+        at = np.full(series.count, -1)
+        if len(series.kvalue):
+            starts = series.kfirst[series.has_known]
+            extreme = np.full(series.count, np.nan)
+            extreme[series.has_known] = reduce.reduceat(series.kvalue, starts)
+            # Rows are in year order within a series: the first row equal to the extreme is the earliest year.
+            hit = np.flatnonzero(series.kvalue == extreme[series.kgid])
+            groups, first = np.unique(series.kgid[hit], return_index=True)
+            at[groups] = hit[first]
+        columns[f"{name}_year"] = series.per_series(at, series.kyear, "Int64")
+        columns[f"{name}_value"] = series.per_series(at, series.kvalue, "Float64")
+    for column in ("peak_year", "peak_value", "trough_year", "trough_value"):
+        out[column] = columns[column]
+    return out

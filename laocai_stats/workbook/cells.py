@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..data.limits import too_many_digits
-from ..data.package import YEAR_RANGE
+from ..data.specs import YEAR_RANGE
 from ..text import N_, _
 
 # Beyond this a float no longer holds every whole number exactly; no count in these tables comes close.
