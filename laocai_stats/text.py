@@ -6,8 +6,6 @@ import contextvars
 import functools
 from pathlib import Path
 
-import pandas as pd
-
 # English is the language of the code's messages; other languages come from gettext catalogues read at run time
 # (laocai_stats/locales/LANG/LC_MESSAGES/laocai_stats.po), so a translator edits one reviewable file and no build
 # step is needed. The language is a context variable: the edge (CLI, reproduce, a notebook) sets it once.
@@ -46,6 +44,8 @@ def escape_frame(frame):
 
     Column names can be user text too: `compare` makes a column of each province's name.
     """
+    import pandas as pd
+
     out = frame.copy()
     out.columns = [escape_formula(c) for c in out.columns]
     for column in out.columns:
@@ -56,6 +56,8 @@ def escape_frame(frame):
 
 def plain_number(value):
     """A float as CSV text: whole numbers without a decimal point (15.0 -> '15'), others exactly (repr); missing -> None."""
+    import pandas as pd
+
     if value is None or pd.isna(value):
         return None
     value = float(value)
@@ -64,6 +66,8 @@ def plain_number(value):
 
 def csv_frame(frame):
     """`frame` ready for CSV: text escaped against formulas, float columns written as plain numbers (no '15.0')."""
+    import pandas as pd
+
     out = escape_frame(frame)
     for column in out.columns:
         if pd.api.types.is_float_dtype(out[column]):
@@ -91,6 +95,8 @@ def escape_markdown(text) -> str:
 def markdown_table(frame: pd.DataFrame, *, trusted: bool = False) -> str:
     """A GitHub-flavoured Markdown table; blank for missing values; cells escaped with `escape_markdown`
     unless `trusted` (Markdown this package wrote itself, such as the README's tables)."""
+    import pandas as pd
+
     def cell(value) -> str:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             return ""
@@ -221,6 +227,8 @@ def shorten(text, limit: int = 60) -> str:
 
 def percent(fraction, digits: int = 1) -> str:
     """0.295 -> '29.5 %' (Vietnamese: '29,5 %'); missing -> 'n/a'."""
+    import pandas as pd
+
     if fraction is None or pd.isna(fraction):
         return missing()
     if language() == DEFAULT_LANGUAGE:
@@ -232,6 +240,8 @@ def percent(fraction, digits: int = 1) -> str:
 
 def number(value, digits: int = 0) -> str:
     """Thousands separators as the paper prints them ('1,263'; Vietnamese '1.263'); missing -> 'n/a'."""
+    import pandas as pd
+
     if value is None or pd.isna(value):
         return missing()
     if language() == DEFAULT_LANGUAGE:

@@ -253,7 +253,7 @@ def test_lao_cai_in_vietnamese_on_request_and_in_english_by_default():
 
 
 def test_compare_with_lao_cai_speaks_the_first_data_sets_language(vi_workbook, tmp_path):
-    result = cli("compare", vi_workbook, default_data_dir(), "--out", tmp_path / "cmp")
+    result = cli("compare", vi_workbook, default_data_dir(), "--out", tmp_path / "cmp", "--svg")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Xếp hạng theo CAGR") and re.search(r"\d,\d %", result.stdout)
     svg = (tmp_path / "cmp" / "figures" / "growth_publications.svg").read_text(encoding="utf-8")
