@@ -48,9 +48,17 @@ EXPECTED = {
     "text.agent_staff.agents-sum": C,
     "text.agent_staff.agents-printed-total": C,
     "text.districts.unchecked": N,
+    "text.communication_forms.items": C,            # two forms: direct and indirect
+    "text.communication_methods.items": C,          # 3 methods listed
+    "text.apparatus_levels.items": C,               # two levels: provincial and district
+    "text.editorial_board_heads.items": C,          # 01 head
+    "text.editorial_board_deputy_heads.parts": C,   # 02 = 01 + 01
+    "text.editorial_board_deputy_heads.items": C,
+    "text.editorial_board_secretaries.parts": C,    # 02 = 01 + 01
+    "text.editorial_board_secretaries.items": C,
     # 3. claims the tables can test
     "claim.staff_at_every_point": C,
-    "claim.visual_propaganda_enhanced": C,
+    "claim.visual_propaganda_enhanced": I,          # strict: flyers fall 2017 -> 2018; loose: consistent
     "claim.website_updated_regularly": C,
     "claim.press_frequency_increased": C,
     "claim.press_regular": C,
@@ -77,6 +85,31 @@ EXPECTED = {
     "claim.coordination_not_regular": N,
     "claim.outside_collaborators_many": N,
     "claim.skills_training_not_regular": N,
+    "claim.communication_always_focused": N,
+    "claim.political_system_mobilized": N,
+    "claim.agent_staff_relatively_effective": N,
+    "claim.positive_contributions_results": N,
+    "claim.content_follows_party_policy": N,
+    "claim.most_people_understand": N,
+    "claim.methods_flexible_diverse": N,
+    "claim.visual_propaganda_great_efficiency": N,
+    "claim.signs_positive_effect": N,
+    "claim.programs_well_received": N,
+    "claim.broadcasts_responded_promptly": N,
+    "claim.theater_effective": N,
+    "claim.advised_proactively": N,
+    "claim.columns_disseminated_promptly": N,
+    "claim.proactivity_not_high": N,
+    "claim.staff_lacking": N,
+    "claim.innovations_incomplete": N,
+    "claim.collaborator_knowledge_limited": N,
+    # 4. the text against itself
+    "text.editorial_board_head": I,                 # 3.1 Deputy Director vs 3.3.2 (ii) Director
+    "text.website_coordination_regular_vs_3_1": I,
+    "text.website_coordination_regular_vs_4": I,
+    "text.press_regular_vs_3_1": I,
+    "text.press_regular_vs_4": I,
+    "text.agent_training_regular_vs_4": N,          # different groups
 }
 EXPECTED_GRADES = {
     "Table 1": "reproduced",
@@ -138,7 +171,22 @@ def test_table_2_heading_is_not_a_total_of_rows_3_and_4(shipped):
     assert "2016: 38 vs 84 + 1 = 85" in conferences["numbers"]
     assert pd.isna(conferences["printed"]) and pd.isna(conferences["recomputed"])
     attendees = row(shipped, "T2.row2.training_attendees")
-    assert "at least 3.2 + 4.2 in every year" in attendees["note"]
+    # 2.2 >= 3.2 + 4.2 every year, yet row 2 cannot include rows 3 and 4 (2.1 < 3.1 + 4.1): the note must not say it may.
+    assert "may include" not in attendees["note"]
+    assert "row 2 cannot" in attendees["note"] and "2.1 is smaller than 3.1 + 4.1 in 2016, 2017, 2018 and 2019" in attendees["note"]
+
+
+def test_attendee_rows_alone_still_allow_inclusion(shipped, tmp_path):
+    """With conferences that no longer rule it out, the attendee reading falls back to what its own numbers allow."""
+    from laocai_stats.audit.totals import _heading_check
+    from laocai_stats import load_table, open_dataset
+
+    dataset = open_dataset()
+    spec = dataset.spec("conferences")
+    members = {i.printed_row: i for i in spec.indicators}
+    check = _heading_check(spec, load_table("conferences", dataset), "2", spec.headings["2"], members["2.2"],
+                           [members["3.2"], members["4.2"]], ruled_out=())
+    assert "may include rows 3 and 4" in check["note"]
 
 
 def test_text_counts_against_table_1(shipped):
@@ -152,10 +200,10 @@ def test_text_counts_against_table_1(shipped):
 
 def test_claims_carry_their_quote_rule_and_numbers(shipped, paper_text):
     press = row(shipped, "claim.press_frequency_increased")
-    assert press["rule"] == "rose in every year, 2016-2020"
+    assert press["rule"] == "rose in every year, 2016-2020, and so higher in 2020 than in 2016"
     assert "163 < 198 < 232 < 265 < 279" in press["numbers"]
     dialogue = row(shipped, "claim.dialogue_conferences_strengthened")
-    assert dialogue["rule"] == "higher in 2020 than in 2016"
+    assert dialogue["rule"] == "rose in every year, 2016-2020, and so higher in 2020 than in 2016"
     assert "38 in 2016, 107 in 2020 (+69)" in dialogue["numbers"]
     flat = re.sub(r"\s+", " ", paper_text)
     for check in shipped[shipped["part"] == 3].itertuples():
@@ -222,8 +270,8 @@ def test_ledger_refers_to_rules_tables_and_indicators_that_exist():
 
 def test_the_package_ledger_is_what_the_audit_weighs(package):
     # Pointing the dialogue claim at the Post Office's conferences (84 in 2016, 72 in 2020) must flip it.
-    edit_csv(package, "claims", ",conferences,training_conferences; training_attendees,higher_last_than_first,",
-             ",conferences,post_office_conferences,higher_last_than_first,")
+    edit_csv(package, "claims", ",conferences,training_conferences; training_attendees,increased_two_readings,",
+             ",conferences,post_office_conferences,increased_two_readings,")
     check = row(run_audit(open_dataset(package)), "claim.dialogue_conferences_strengthened")
     assert check["verdict"] == I
     assert "84 in 2016, 72 in 2020 (-12)" in check["numbers"]
@@ -241,7 +289,7 @@ def test_corrected_total_is_consistent(package):
     edit_csv(package, "website_totals", "articles,Total,1116", "articles,Total,1136")
     audit = run_audit(open_dataset(package))
     assert row(audit, "T4.total.articles")["verdict"] == C
-    assert (audit["verdict"] != I).all()
+    assert (audit.loc[audit["part"] <= 2, "verdict"] != I).all()  # the tables and the text's counts agree
     grades = grade_tables(audit)
     assert set(grades["grade"]) == {"reproduced"}
     assert "1,116" not in findings_markdown(audit, grades)
@@ -411,7 +459,7 @@ def test_another_province_gets_not_applicable_for_the_text(package):
     edit_csv(package, "website_totals", "articles,Total,1116", "articles,Total,1136")
     audit = run_audit(open_dataset(package))
     assert audit["check"].tolist() == list(EXPECTED)
-    text_parts = audit[audit["part"].isin([2, 3])]
+    text_parts = audit[audit["part"].isin([2, 3, 4])]
     assert (text_parts["verdict"] == NA).all()
     assert text_parts["printed"].isna().all()
     assert "Ha Giang" in text_parts["note"].iloc[0]
@@ -460,6 +508,14 @@ def test_strict_exits_1_on_the_shipped_data(capsys):
 
 def test_strict_exits_0_on_a_corrected_copy(package, capsys):
     edit_csv(package, "website_totals", "articles,Total,1116", "articles,Total,1136")
+    assert main(["audit", "--strict", "--data", str(package)]) == 1  # the text still contradicts itself (part 4)
+    statements = (package / "statements.csv").read_text(encoding="utf-8").replace(",inconsistent,", ",not checkable,")
+    (package / "statements.csv").write_text(statements, encoding="utf-8")
+    claims = (package / "claims.csv").read_text(encoding="utf-8").replace("posters; flyers,increased_two_readings", "posters,increased_two_readings")
+    (package / "claims.csv").write_text(claims, encoding="utf-8")
+    from laocai_stats.data.package import rehash
+
+    rehash(package)
     assert main(["audit", "--strict", "--data", str(package)]) == 0
     capsys.readouterr()
 
@@ -498,7 +554,7 @@ def test_markdown_is_pasteable(capsys):
     assert "| T4.total.articles |" in out and "| 1,116 | 1,136 | +20 | inconsistent |" in out
     assert "182 + 206 + 218 + 266 + 264 = 1,136, printed 1,116" in out
     tables = [line for line in out.splitlines() if line.startswith("|---")]
-    assert len(tables) == 4  # grades and the three parts
+    assert len(tables) == 5  # grades and the four parts
 
 
 def test_text_fits_80_columns(capsys):
@@ -527,3 +583,37 @@ def test_a_table_left_entirely_blank_is_not_reproducible(package):
     assert grades.loc["Table 3", "grade"] == "not reproducible"
     assert "6 of 6 cells blank" in grades.loc["Table 3", "reasons"]
     assert grades.loc["Table 5", "grade"] == "reproduced"
+
+
+# --- part 4: the text against itself, and vague verbs under two readings -------------------------
+
+def test_each_pair_quotes_both_sentences_exactly(shipped, paper_text):
+    from laocai_stats.audit.statements import load_statements
+
+    flat = re.sub(r"\s+", " ", paper_text)
+    for pair in load_statements().to_dict("records"):
+        assert pair["quote_a"] in flat and pair["quote_b"] in flat, pair["check"]
+        check = row(shipped, f"text.{pair['check']}")
+        assert pair["quote_a"] in check["location"] and pair["quote_b"] in check["location"]
+    head = row(shipped, "text.editorial_board_head")
+    assert "Deputy Director" in head["location"] and "(Director)" in head["location"]
+
+
+def test_a_claim_the_text_contradicts_says_so_beside_its_verdict(shipped):
+    press = row(shipped, "claim.press_regular")
+    assert press["verdict"] == C and "text.press_regular_vs_4" in press["note"]
+    assert "tables do not contradict it" in press["note"]
+    assert "contradicts" not in row(shipped, "claim.staff_at_every_point")["note"]
+
+
+@pytest.mark.parametrize("values, verdict, both", [
+    ([1, 2, 3], C, False),   # both readings hold
+    ([1, 3, 2], I, True),    # strict fails (3 -> 2), loose holds (2 > 1): both verdicts given
+    ([3, 2, 1], I, False),   # both fail
+])
+def test_vague_verbs_get_both_readings(values, verdict, both):
+    outcome = RULES["increased_two_readings"].test(*yearly(values))
+    assert outcome.verdict == verdict
+    assert ("strict:" in outcome.rule and "loose:" in outcome.rule) == both
+    if both:
+        assert "Strict reading, inconsistent" in outcome.note and "Loose reading, consistent" in outcome.note

@@ -46,8 +46,8 @@ def test_every_indicator_has_label_unit_and_kind(name):
     for indicator in info["indicators"]:
         assert indicator["label"].strip()
         assert indicator["unit"].strip()
-        assert indicator["kind"] in {"flow", "level", "snapshot"}
-    expected_kind = {"snapshot"} if name == "agents" else {"flow", "level"}
+        assert indicator["kind"] in {"flow", "level", "snapshot", "uncertain"}
+    expected_kind = {"snapshot"} if name == "agents" else {"flow", "level", "uncertain"}
     assert {i["kind"] for i in info["indicators"]} <= expected_kind
 
 
@@ -114,7 +114,7 @@ def test_descriptor_with_an_unknown_kind(package):
     def change(d):
         d["resources"][2]["indicators"][0]["kind"] = "stock"
     edit_descriptor(package, change)
-    with pytest.raises(DataError, match=r"\$\.resources\[2\]\.indicators\[0\]\.kind: 'stock' must be one of \['flow', 'level', 'snapshot'\]"):
+    with pytest.raises(DataError, match=r"\$\.resources\[2\]\.indicators\[0\]\.kind: 'stock' must be one of \['flow', 'level', 'snapshot', 'uncertain'\]"):
         load_table("press", data=package)
 
 
@@ -173,3 +173,15 @@ def test_read_resource_reports_all_rows(package):
     resource = next(r for r in DESCRIPTOR["resources"] if r["name"] == "press")
     _, problems = read_resource(package, resource, None)
     assert any(p.row == 2 and p.column == "value" for p in problems)
+
+
+def test_a_kind_in_doubt_is_never_summed_and_says_why():
+    from laocai_stats import AggregationError, load_table, sum_over_years
+
+    signs = next(i for i in table_info("publications")["indicators"] if i["name"] == "agent_signs")
+    assert signs["kind"] == "uncertain" and "232" in signs["note"] and "379" in signs["note"]
+    frame = load_table("publications")
+    values = frame[frame["indicator"] == "agent_signs"]["value"]
+    assert int(values.sum()) == 379  # the note's number, from the data
+    with pytest.raises(AggregationError, match="uncertain kind"):
+        sum_over_years(frame)

@@ -39,3 +39,29 @@ def test_the_two_commands_come_first():
 def test_ci_runs_the_readme_test_command():
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def test_the_notebook_list_names_every_notebook_in_the_tree():
+    names = sorted(p.name for p in (README.parent / "notebooks").glob("*.ipynb"))
+    listed = GENERATORS["notebooks"]()
+    assert names and all(f"`notebooks/{name}`" in listed for name in names)
+    assert "09-compare.ipynb" in listed
+
+
+def test_the_readme_credits_the_sections_the_text_uses():
+    from laocai_stats import load_facts
+
+    text = README.read_text(encoding="utf-8")
+    sections = sorted({str(s).split(" ")[0] for s in load_facts()["section"]})
+    facts_line = next(line for line in text.splitlines() if "laocai-stats facts" in line)
+    assert all(section in facts_line for section in sections), (sections, facts_line)
+    channels = next(line for line in text.splitlines() if line.startswith("- **Direct and indirect channels**"))
+    following = text[text.index(channels):text.index(channels) + 400]
+    assert "3.3.1" in following and "3.3.2" in following
+
+
+def test_the_growth_codebook_lists_every_column_of_growth_csv():
+    from laocai_stats.stats.summary import EXTRA_COLUMNS, GROWTH_COLUMNS
+
+    codebook = GENERATORS["growth-codebook"]()
+    assert all(f"`{column}`" in codebook for column in GROWTH_COLUMNS + EXTRA_COLUMNS)

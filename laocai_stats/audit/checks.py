@@ -1,4 +1,4 @@
-"""The whole audit: its three parts run in order, and a replication grade per table."""
+"""The whole audit: its four parts run in order, and a replication grade per table."""
 from __future__ import annotations
 
 import pandas as pd
@@ -16,6 +16,7 @@ from .common import (
     present,
 )
 from .facts import fact_checks
+from .statements import claims_contradicted, load_statements, statement_checks
 from .totals import total_checks
 
 REPRODUCED = "reproduced"
@@ -26,9 +27,10 @@ GRADE_COLUMNS = ["table", "grade", "reasons"]
 
 
 def run_audit(dataset: Dataset) -> pd.DataFrame:
-    """One row per check, in a stable order: part 1 (printed totals), 2 (the text's counts), 3 (claims).
+    """One row per check, in a stable order: part 1 (printed totals), 2 (the text's counts), 3 (claims), 4 (the text
+    against itself).
 
-    `difference` is recomputed minus printed. The text-based parts 2 and 3 apply only to the
+    `difference` is recomputed minus printed. The text-based parts 2 to 4 apply only to the
     paper's own data (a data set with the facts resource, for the shipped data's province); for
     any other data set they are listed with the verdict 'not applicable'. `attrs` carries the
     province, whether the text applied, and an inventory of the tables for `grade_tables`.
@@ -37,12 +39,15 @@ def run_audit(dataset: Dataset) -> pd.DataFrame:
     reference = open_dataset()
     applies, why_not = _text_applies(dataset, reference)
     rows = total_checks(dataset)
+    statements = load_statements(dataset)
     if applies:
         rows += fact_checks(dataset.facts, dataset)
-        rows += _claim_checks(load_claims(dataset), dataset)
+        rows += _claim_checks(load_claims(dataset), dataset, claims_contradicted(statements))
+        rows += statement_checks(statements)
     else:
         rows += _not_applicable(fact_checks(reference.facts, None), why_not)
         rows += _not_applicable(_claim_checks(load_claims(dataset), None), why_not)
+        rows += _not_applicable(statement_checks(statements), why_not)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for column in ("printed", "recomputed", "difference"):
         frame[column] = pd.array(frame[column].tolist(), dtype="Int64")
@@ -86,7 +91,7 @@ def _inventory(dataset: Dataset) -> list[dict]:
 
 # --- part 3: the claims ledger ------------------------------------------------------------------
 
-def _claim_checks(ledger: pd.DataFrame, dataset: Dataset | None) -> list[dict]:
+def _claim_checks(ledger: pd.DataFrame, dataset: Dataset | None, contradicted: dict | None = None) -> list[dict]:
     rows = []
     for claim in ledger.to_dict("records"):
         testable = present(claim.get("rule"))
@@ -101,6 +106,10 @@ def _claim_checks(ledger: pd.DataFrame, dataset: Dataset | None) -> list[dict]:
             continue
         outcome = weigh_claim(claim, dataset)
         note = claim["reading"] if not testable else f"{outcome.note} Reading: {claim['reading']}"
+        if (contradicted or {}).get(claim["claim"]):
+            pairs = ", ".join((contradicted or {})[claim["claim"]])
+            note += (f" The text contradicts this statement elsewhere ({pairs}, part 4); the verdict here means only "
+                     "that the tables do not contradict it.")
         rows.append({**base, "rule": outcome.rule, "verdict": outcome.verdict, "numbers": outcome.numbers,
                      "note": note, "blank_inputs": outcome.blank_inputs})
     return rows

@@ -24,22 +24,27 @@ def load_claims(data=None) -> pd.DataFrame:
     package (a workbook) or has no ledger gets the shipped ledger, which transcribes this paper.
     Blank cells are <NA>; `indicators` stays a '; '-separated string.
     """
+    return load_text_resource(data, LEDGER_RESOURCE, LEDGER_COLUMNS)
+
+
+def load_text_resource(data, name: str, columns: list[str]) -> pd.DataFrame:
+    """A resource about the paper's text (`claims`, `statements`) from the package `data` names, else the shipped one."""
     folder = _package_folder(data)
-    resource = _ledger_resource(folder) if folder is not None else None
+    resource = _resource(folder, name) if folder is not None else None
     if resource is None:
         folder = default_data_dir()
-        resource = _ledger_resource(folder)
+        resource = _resource(folder, name)
     if resource is None:
-        raise LaocaiError(f"no '{LEDGER_RESOURCE}' resource in {folder / DESCRIPTOR}")
+        raise LaocaiError(f"no '{name}' resource in {folder / DESCRIPTOR}")
     records, problems = read_resource(folder, resource, None)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(errors)
     names = [f["name"] for f in resource["schema"]["fields"]]
-    missing = [c for c in LEDGER_COLUMNS if c not in names]
+    missing = [c for c in columns if c not in names]
     if missing:
-        raise LaocaiError(f"the claims ledger in {folder} lacks the column(s): {', '.join(missing)}")
-    frame = pd.DataFrame.from_records(records, columns=names)[LEDGER_COLUMNS]
+        raise LaocaiError(f"the '{name}' resource in {folder} lacks the column(s): {', '.join(missing)}")
+    frame = pd.DataFrame.from_records(records, columns=names)[columns]
     return frame.astype(object).where(frame.notna(), pd.NA)
 
 
@@ -52,9 +57,9 @@ def _package_folder(data) -> Path | None:
     return path if (path / DESCRIPTOR).is_file() else None
 
 
-def _ledger_resource(folder: Path) -> dict | None:
+def _resource(folder: Path, name: str) -> dict | None:
     descriptor = read_descriptor(folder / DESCRIPTOR)
-    return next((r for r in descriptor["resources"] if r["name"] == LEDGER_RESOURCE), None)
+    return next((r for r in descriptor["resources"] if r["name"] == name), None)
 
 
 # --- rules --------------------------------------------------------------------------------------
@@ -280,3 +285,24 @@ def weigh_claim(claim: dict, dataset: Dataset) -> Outcome:
     rows = dataset.table(table).rows
     rows = rows[rows["indicator"].isin(wanted)].copy()
     return test.test(spec, rows, [known[w] for w in wanted])
+
+
+@rule("increased_two_readings", "rose, weighed under a strict and a loose reading")
+def increased_two_readings(spec: TableSpec, rows: pd.DataFrame, indicators: list[IndicatorSpec]) -> Outcome:
+    """A vague verb ("enhanced", "increased", "strengthened") weighed twice: strict, a rise in every year
+    (`rose_every_year`); loose, the last year above the first (`higher_last_than_first`).
+
+    When the readings agree, that is the verdict. When they differ, both verdicts are given in the rule and the
+    note, and the verdict column carries the strict reading's, so that a discrepancy is never hidden.
+    """
+    strict = rose_every_year(spec, rows, indicators)
+    loose = higher_last_than_first(spec, rows, indicators)
+    numbers = f"strict: {strict.numbers} | loose: {loose.numbers}"
+    blanks = max(strict.blank_inputs, loose.blank_inputs)
+    if strict.verdict == loose.verdict:
+        return Outcome(strict.verdict, f"{strict.rule}, and so {loose.rule}", numbers,
+                       f"Both readings agree ({strict.verdict}). {strict.note}", blanks)
+    words = f"strict: {strict.rule} ({strict.verdict}); loose: {loose.rule} ({loose.verdict})"
+    note = (f"The verb allows two readings and their verdicts differ. Strict reading, {strict.verdict}: {strict.note} "
+            f"Loose reading, {loose.verdict}: {loose.note} The verdict shown is the strict reading's.")
+    return Outcome(strict.verdict, words, numbers, note, blanks)

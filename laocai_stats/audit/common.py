@@ -17,6 +17,15 @@ PARTS = {
     1: "Printed totals against their rows",
     2: "Counts in the text against the tables and their stated parts",
     3: "Claims ledger",
+    4: "The text against itself",
+}
+
+#: What the verdicts mean, for every report that shows them.
+VERDICT_MEANINGS = {
+    CONSISTENT: "not contradicted by the tables (or, in part 4, by the other statement); not proof that the text is true",
+    INCONSISTENT: "contradicted by the numbers, or the two statements cannot both be true",
+    NOT_CHECKABLE: "nothing in the tables can weigh it, or an input is blank (never read as zero)",
+    NOT_APPLICABLE: "the paper's text describes another province's data",
 }
 
 

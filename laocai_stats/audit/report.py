@@ -11,6 +11,7 @@ from .common import (
     NOT_APPLICABLE,
     NOT_CHECKABLE,
     PARTS,
+    VERDICT_MEANINGS,
     VERDICTS,
 )
 from .totals import HEADING_PREAMBLE_END
@@ -86,19 +87,37 @@ def findings_markdown(audit: pd.DataFrame, grades: pd.DataFrame) -> str:
         testable = part3[part3["kind"] == "claim"]
         untestable = part3[part3["kind"] != "claim"]
         counts = verdict_counts(testable)
-        line = (f"**Claims.** The ledger holds {len(part3)} statements about trends or effects. "
-                f"{len(testable)} can be tested against the tables: {_count_words(counts) or 'none'}. "
-                f"{len(untestable)} cannot be tested with the tables; the ledger lists each with the reason.")
+        results = part3[part3["section"].str.match(r"[34]\b")]
+        weighed = results[results["kind"] == "claim"]
+        line = (f"**Claims.** The ledger holds {len(part3)} evaluative statements of the text; {len(results)} of them are "
+                f"in the results and discussion (sections 3 and 4), and the tables can weigh {len(weighed)} of those. "
+                f"Of the {len(testable)} weighed in all: {_count_words(counts) or 'none'} (consistent means only that "
+                f"the tables do not contradict the statement). {len(untestable)} cannot be weighed with the tables; each is "
+                f"listed below with the reason.")
         out.append(line)
         for check in testable[testable["verdict"] != CONSISTENT].itertuples():
             out.append(f"- Section {check.section}, {check.location}, tested as \"{check.rule}\" on {check.table}: "
                        f"{check.verdict}. {check.numbers}. {check.note.split(' Reading:')[0]}")
         for check in testable[testable["verdict"] == CONSISTENT].itertuples():
             out.append(f"- Section {check.section}, {check.location}: {check.rule} ({check.table}); consistent.")
+        out.append("Not weighable with the tables:")
+        for check in untestable.itertuples():
+            out.append(f"- Section {check.section}, {check.location}: {check.note}")
+
+        part4 = audit[audit["part"] == 4]
+        if len(part4):
+            bad = part4[part4["verdict"] == INCONSISTENT]
+            out.append(f"**The text against itself.** {len(part4)} pairs of statements set against each other: "
+                       f"{_count_words(verdict_counts(part4))}.")
+            for check in part4.itertuples():
+                out.append(f"- Sections {check.section}: {check.verdict}. {check.location}. {check.note}")
 
     grade_words = "; ".join(f"{g.table} {g.grade}" for g in grades.itertuples())
     out.append(f"**Grades.** {grade_words}." if grade_words else "**Grades.** No tables.")
     return "\n\n".join(_join_bullets(out))
+
+
+VERDICT_NOTE = "Verdicts: " + "; ".join(f"{verdict}: {meaning}" for verdict, meaning in VERDICT_MEANINGS.items()) + "."
 
 
 def _join_bullets(blocks: list[str]) -> list[str]:
@@ -130,6 +149,7 @@ def audit_markdown(audit: pd.DataFrame, grades: pd.DataFrame) -> str:
     province = escape_markdown(audit.attrs.get("province", ""))
     blocks = [f"## Audit of the tables{' for ' + province if province else ''}", summary_line(audit, markdown=True),
               "Differences are recomputed minus printed. A blank input makes a check not checkable; it is never counted as zero.",
+              VERDICT_NOTE,
               "### Grades", markdown_table(grades.rename(columns=str.capitalize)), "### Checks"]
     display = _display(audit)
     for part, title in PARTS.items():
@@ -146,7 +166,8 @@ def audit_text(audit: pd.DataFrame, grades: pd.DataFrame, width: int = 80) -> st
 
     wrap = lambda text, indent: textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent,
                                               break_long_words=False, break_on_hyphens=False)
-    lines = [wrap(f"Audit: {summary_line(audit)}", ""), wrap("Differences are recomputed minus printed; a blank is never counted as zero.", ""), "", "Grades"]
+    lines = [wrap(f"Audit: {summary_line(audit)}", ""), wrap("Differences are recomputed minus printed; a blank is never counted as zero.", ""),
+             wrap(VERDICT_NOTE, ""), "", "Grades"]
     for g in grades.itertuples():
         lines.append(f"  {g.table:<9}{g.grade}")
         lines.append(wrap(g.reasons, " " * 11))

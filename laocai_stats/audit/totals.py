@@ -88,20 +88,39 @@ def _heading_checks(spec: TableSpec, table: pd.DataFrame) -> list[dict]:
     for head, text in spec.headings.items():
         if not text.strip().lower().startswith("total"):
             continue
+        pairs = []
         for member in [i for i in spec.indicators if (i.printed_row or "").startswith(f"{head}.")]:
             sub = member.printed_row.split(".", 1)[1]
             parts = [i for i in spec.indicators
                      if i.printed_row and "." in i.printed_row and i.printed_row.split(".", 1)[1] == sub
                      and i.printed_row.split(".")[0] != head and i.printed_row.split(".")[0] in spec.headings]
             if parts:
-                out.append(_heading_check(spec, table, head, text, member, parts))
+                pairs.append((member, parts))
+        # One row of the heading smaller than the same rows of the others rules out every reading of the
+        # heading as their total or as including them: its other rows are read in that light, not alone.
+        ruled_out = [(m, p, years) for m, p in pairs if (years := _smaller_years(table, m, p))]
+        out += [_heading_check(spec, table, head, text, member, parts, ruled_out) for member, parts in pairs]
+    return out
+
+
+def _smaller_years(table, member, parts) -> list[str]:
+    """Years in which `member` is smaller than the sum of `parts` (years with a blank are left out)."""
+    def by_year(name):
+        return table[table["indicator"] == name].set_index("year")["value"]
+
+    mine, theirs = by_year(member.name), [by_year(p.name) for p in parts]
+    out = []
+    for year in mine.index:
+        values = [mine[year], *(t.get(year, pd.NA) for t in theirs)]
+        if not any(pd.isna(v) for v in values) and values[0] < sum(int(v) for v in values[1:]):
+            out.append(str(int(year)))
     return out
 
 
 HEADING_PREAMBLE_END = "so no sum can be recomputed for it."
 
 
-def _heading_check(spec, table, head, text, member, parts) -> dict:
+def _heading_check(spec, table, head, text, member, parts, ruled_out=()) -> dict:
     mine, keys = members(spec, table, member.name)
     theirs = [members(spec, table, p.name)[0] for p in parts]
     part_rows = [p.printed_row for p in parts]
@@ -125,6 +144,12 @@ def _heading_check(spec, table, head, text, member, parts) -> dict:
     if smaller:
         note += (f" It cannot be the total of rows {and_list(part_heads)}: {member.printed_row} is smaller than "
                  f"{expr} in {and_list(smaller)}. Read as a category of its own.")
+    elif ruled_out:
+        other, other_parts, years = ruled_out[0]
+        note += (f" Its numbers alone would allow row {head} to include rows {and_list(part_heads)}, but row {head} cannot: "
+                 f"{other.printed_row} is smaller than {' + '.join(p.printed_row for p in other_parts)} in {and_list(years)}. "
+                 f"So {member.printed_row} counts what row {head}'s own events had ({member.unit}), and its being at least {expr} says nothing about rows "
+                 f"{and_list(part_heads)}.")
     elif blanks:
         note += " Some of these cells are blank, so the comparison is incomplete."
     elif len(equal) == len(keys):

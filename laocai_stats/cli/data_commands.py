@@ -101,7 +101,7 @@ def register(sub, *, data_option, format_option) -> None:
     format_option(p)
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("facts", help="the counts section 3.1 of the paper states, with their sentences")
+    p = sub.add_parser("facts", help="the counts the paper's text states (sections 2.4, 3.1, 3.3.1, 3.3.2), with their sentences")
     data_option(p)
     format_option(p)
     p.set_defaults(func=cmd_facts)

@@ -82,7 +82,7 @@ def load_facts(data=None) -> pd.DataFrame:
 
 
 def sum_over_years(frame: pd.DataFrame, *, skipna: bool = False) -> pd.DataFrame:
-    """Sum each indicator over the years in `frame`; refused for levels and snapshots.
+    """Sum each indicator over the years in `frame`; refused for levels, snapshots and uncertain kinds.
 
     A flow counted each year can be added up; a level (coordinating units) or a one-time snapshot
     cannot, and asking raises `AggregationError`. With skipna=False (the default) an indicator with
@@ -122,7 +122,9 @@ def require_flows(frame: pd.DataFrame, what: str) -> None:
     refused = sorted({i for i in frame["indicator"] if kinds[i] != "flow"})
     if refused:
         detail = ", ".join(f"{i} ({kinds[i]})" for i in refused)
-        raise AggregationError(f"{what} is refused for {detail}: only a flow counted each year can be added up over years")
+        doubt = (" (an uncertain kind: the source does not say whether it is a flow; the descriptor's note says why)"
+                 if any(kinds[i] == "uncertain" for i in refused) else "")
+        raise AggregationError(f"{what} is refused for {detail}: only a flow counted each year can be added up over years{doubt}")
 
 
 def printed_table(name: str, data=None) -> pd.DataFrame:

@@ -30,7 +30,8 @@ COLUMNS = {
     "table": Column("string", "", "the data table's short name; its number and caption are in data/laocai/datapackage.json"),
     "indicator": Column("string", "", "the indicator's id; its label as printed, unit and kind are in the data package"),
     "unit": Column("string", "", "the unit of the counts in this row"),
-    "kind": Column("string", "", "flow (counted during a year), level (observed each year) or snapshot (taken once)"),
+    "kind": Column("string", "", "flow (counted during a year), level (observed each year), snapshot (taken once) or "
+                                 "uncertain (the source does not say; never summed over years)"),
     "year": Column("integer", "year", "calendar year"),
     "value": Column("integer", AS_UNIT, "the count for that year, as printed; blank when not reported (missing, not zero)", "count"),
     "group": Column("string", "", "collection-agent system id (Table 1); its printed label is in the data package"),
@@ -41,7 +42,8 @@ COLUMNS = {
     "staff_per_point": Column("number", "people per point", "agent staff / collection points", "decimal"),
     "share_of_staff": Column("number", RATE, "the system's share of all agent staff", "rate"),
     "share_of_points": Column("number", RATE, "the system's share of all collection points", "rate"),
-    "channel": Column("string", "", "direct (Table 2) or indirect (Tables 3-5) communication, as in section 2.4"),
+    "channel": Column("string", "", "direct (Table 2, section 3.3.1) or indirect (Tables 3-5, section 3.3.2) "
+                                    "communication, the channels section 2.4 defines"),
     "first_year": Column("integer", "year", "first year with a value"),
     "last_year": Column("integer", "year", "last year with a value"),
     "first_value": Column("integer", AS_UNIT, "the value in first_year", "count"),
@@ -67,12 +69,23 @@ COLUMNS = {
     "peak_value": Column("integer", AS_UNIT, "the highest value", "count"),
     "trough_year": Column("integer", "year", "year of the lowest value"),
     "trough_value": Column("integer", AS_UNIT, "the lowest value", "count"),
-    "indicators": Column("integer", "indicators", "flows in the channel", "count"),
-    "grew": Column("integer", "indicators", "flows whose CAGR is above zero", "count"),
-    "declined": Column("integer", "indicators", "flows whose CAGR is below zero", "count"),
-    "unchanged": Column("integer", "indicators", "flows whose CAGR is zero", "count"),
-    "without_rate": Column("integer", "indicators", "flows with fewer than two values, so no CAGR", "count"),
-    "median_cagr": Column("number", RATE, "median CAGR of the channel's flows", "rate"),
+    "indicators": Column("integer", "indicators", "counts of activity in the channel (conferences and their attendances apart)", "count"),
+    "activities": Column("integer", "activities", "activities in the channel: one series each (the count of events, not "
+                                                  "their attendances again)", "count"),
+    "grew": Column("integer", "activities", "activities whose log-linear trend's 95 % interval lies above zero", "count"),
+    "declined": Column("integer", "activities", "activities whose log-linear trend's 95 % interval lies below zero", "count"),
+    "unchanged": Column("integer", "activities", "constant series", "count"),
+    "no_clear_direction": Column("integer", "activities", "activities whose trend interval includes zero", "count"),
+    "no_trend": Column("integer", "activities", "activities without a trend (too few values, or a zero)", "count"),
+    "without_rate": Column("integer", "activities", "activities with fewer than two values, so no CAGR", "count"),
+    "median_cagr": Column("number", RATE, "median CAGR of the channel's activities, one series each", "rate"),
+    "cagr_q1": Column("number", RATE, "lower quartile of the same CAGRs (the IQR's lower end)", "rate"),
+    "cagr_q3": Column("number", RATE, "upper quartile of the same CAGRs (the IQR's upper end)", "rate"),
+    "note": Column("string", "", "which series were left out of the counts and medians, and why"),
+    "activity": Column("string", "", "the activity the series counts: its table and the printed heading it sits under"),
+    "primary": Column("boolean", "", "true for the series that counts the activity's events, the one counts and medians use"),
+    "direction": Column("string", "", "grew / declined (trend interval above / below zero), no clear direction, unchanged "
+                                      "or no trend"),
     "base": Column("integer", AS_UNIT, "the value in the first year with a value (the index's base)", "count"),
     "index": Column("number", "index (first year = 100)", "value / base x 100", "decimal"),
     "previous": Column("integer", AS_UNIT, "the value in the year before", "count"),
@@ -82,6 +95,19 @@ COLUMNS = {
     "period_total": Column("integer", AS_UNIT, "sum of the flow over the years, when no year is missing", "count"),
     "share": Column("number", RATE, "value / period_total", "rate"),
 }
+def _from_growth_codebook() -> dict[str, Column]:
+    """growth.csv's columns added by issue 13, described once, in stats.summary.GROWTH_CODEBOOK."""
+    from ..stats.summary import GROWTH_CODEBOOK
+
+    kinds = {"kendall_p_holm": ("number", "probability", "decimal"), "kendall_p_bh": ("number", "probability", "decimal"),
+             "loglinear_r2": ("number", "", "decimal"), "theil_sen_growth": ("number", RATE, "rate"),
+             "theil_sen_low": ("number", RATE, "rate"), "theil_sen_high": ("number", RATE, "rate"),
+             "cagr_without_last_year": ("number", RATE, "rate")}
+    return {name: Column(t, unit, GROWTH_CODEBOOK[name], style) for name, (t, unit, style) in kinds.items()}
+
+
+COLUMNS.update(_from_growth_codebook())
+
 # Where a column name means something else in one table.
 OVERRIDES = {
     ("ratios", "value"): Column("number", "as in the row's `unit`", "numerator / denominator", "decimal"),
@@ -90,14 +116,16 @@ OVERRIDES = {
 
 DESCRIPTIONS = {
     "growth": N_("one row per yearly indicator: first and last value, change, CAGR, log-linear trend growth with its 95 % "
-              "interval, Kendall's tau and p, peak and trough"),
+                 "interval and R², Theil-Sen growth, Kendall's tau and p (unadjusted, Holm, BH), CAGR without the last "
+                 "year, peak and trough"),
     "year_on_year": N_("each indicator's change from the year before"),
     "index": N_("each indicator as an index, first year with a value = 100"),
     "share_of_period": N_("each flow's share of its total over the years"),
     "ratios": N_("per-unit ratios each year (e.g. attendees per conference)"),
     "agents_ratios": N_("Table 1: staff per collection point and each agent system's shares"),
-    "channels": N_("direct against indirect channels: how many flows grew or declined, median CAGR"),
-    "channel_growth": N_("growth of every flow, with its channel"),
+    "channels": N_("direct against indirect channels: how many activities grew or declined by their trend, median CAGR "
+                   "and its IQR, one series per activity"),
+    "channel_growth": N_("growth of every count of activity, with its channel, activity and trend direction"),
     "last_year_change": N_("each flow's change in the last year"),
 }
 FORMATS = {"count": "#,##0", "rate": "0.0 %", "decimal": "#,##0.00"}

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ..errors import LaocaiError
 from ..text import N_, _, escape_markdown, missing, shorten
@@ -50,8 +51,9 @@ def plot_province_growth(growth: pd.DataFrame, *, indicator: str, table: str | N
     high = _floats(frame[f"trend_growth_high_{period}"])
     palette = plt.rcParams["axes.prop_cycle"].by_key()["color"]  # the theme's, as sns.color_palette() gives it
     # The interval's whisker sits just below the dot so that the two never hide each other.
+    drawn = not np.isnan(trend).all()
     ax.errorbar(trend, positions + 0.18, xerr=[trend - low, high - trend], fmt="|", color="0.35", ms=6,
-                capsize=2, lw=1, label=_("Trend growth, 95 % CI"), gid="trend")
+                capsize=2, lw=1, label=_("Log-linear trend growth, 95 % CI") if drawn else None, gid="trend")
     ax.plot(rate, positions, "o", color=palette[0], ms=5, label=_("CAGR"), gid="cagr")
     for pos, value in zip(positions, rate):
         if np.isnan(value):
@@ -65,6 +67,8 @@ def plot_province_growth(growth: pd.DataFrame, *, indicator: str, table: str | N
         points = points[~np.isnan(points)]
         pad = max(points.max() - points.min(), 0.02) * 0.08
         ax.set_xlim(points.min() - pad, points.max() + pad)
+    # Few ticks: a narrow panel with wide intervals would otherwise crowd its percent labels into each other.
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     percent_axis(ax.xaxis)
     ax.set_xlabel(_("Growth per year, {period}").format(period=_(PERIODS[period])), fontsize=8)
     if title:
@@ -83,7 +87,7 @@ def growth_figure(comparison, table: str, *, period: str = "shared") -> Figure:
     if many:
         # Many provinces: every indicator side by side in one row, so that each province's name is read once
         # and its dots are followed across the panels along its grid line; narrower panels, smaller rows.
-        width, rows, panel, row_height = len(indicators), 1, 2.5, 0.16
+        width, rows, panel, row_height = len(indicators), 1, 2.8, 0.16
     else:
         width = min(len(indicators), 3)
         rows, panel, row_height = -(-len(indicators) // width), 3.6, 0.22
@@ -91,27 +95,30 @@ def growth_figure(comparison, table: str, *, period: str = "shared") -> Figure:
                              squeeze=False, sharey=True, layout="constrained")
     shared = comparison.shared[comparison.shared["table"] == table].set_index("indicator")["years"]
     for ax, name in zip(axes.flat, indicators):
-        title = textwrap.fill(comparison.labels.get(name, name), 34 if provinces <= MANY_PROVINCES else 26)
+        title = textwrap.fill(comparison.labels.get(name, name), 34 if provinces <= MANY_PROVINCES else 18)
         if period == "shared":
             title += "\n(" + str(shared.get(name, _("no shared year"))) + ")"
         plot_province_growth(growth, indicator=name, table=table, period=period, ax=ax, title=title, focus=many,
                              label_rows=not many or ax is axes[0][0])
-        ax.title.set_fontsize(9)
+        ax.title.set_fontsize(9 if not many else 8)
         ax.set_xlabel("")
         ax.tick_params(axis="x", labelsize=8)
     for ax in list(axes.flat)[len(indicators):]:
         ax.set_visible(False)
     handles, labels = axes[0][0].get_legend_handles_labels()
     if many:
-        fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=8)
+        # Beside the panels, halfway down: a tall figure's legend at a corner would meet its title or caption.
+        fig.legend(handles, labels, loc="outside right center", fontsize=8)
     else:
         fig.legend(handles, labels, loc="outside right upper", fontsize=8)
     fig.suptitle(_("Growth by province: {table}").format(table=table), fontweight="bold")
     years = _(" (years under each title)") if period == "shared" else ""
     cut = _(" Each panel spans the dots; an interval reaching past its edge is cut there.") if many else ""
-    fig.supxlabel(_("Growth per year, {period}").format(period=_(PERIODS[period])) + f"{years}.{cut}\n"
-                  + _("Data: {sources}").format(sources=textwrap.shorten(", ".join(comparison.provinces["source"]), 120)),
-                  fontsize=8, color="0.3")
+    # Wrapped to the figure's width (about 13 characters an inch at 8 points): a caption wider than the figure is cut.
+    chars = max(40, int(fig.get_figwidth() * 13))
+    caption = [_("Growth per year, {period}").format(period=_(PERIODS[period])) + f"{years}.{cut}",
+               _("Data: {sources}").format(sources=textwrap.shorten(", ".join(comparison.provinces["source"]), 120))]
+    fig.supxlabel("\n".join(textwrap.fill(line, chars) for line in caption), fontsize=8, color="0.3")
     return fig
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..stats.compare import KEYS, Comparison
+from ..stats.summary import ACTIVITY_KINDS
 from ..text import _, escape_markdown, percent
 
 
@@ -59,7 +60,7 @@ def comparison_markdown(comparison: Comparison) -> str:
                      else _("the only province with values for it"))
             lines.append(_("- {title}: {who}, {cagr} a year over {first}-{last} ({among}).").format(
                 title=title, who=who, cagr=percent(first["cagr"]), first=first["from_year"], last=first["to_year"], among=among))
-        flows = comparison.growth[comparison.growth["kind"] == "flow"].dropna(subset=["cagr_shared"])
+        flows = comparison.growth[comparison.growth["kind"].isin(ACTIVITY_KINDS)].dropna(subset=["cagr_shared"])
         if len(flows):
             median = flows.groupby("province", sort=False)["cagr_shared"].median()
             median.index = [escape_markdown(p) for p in median.index]

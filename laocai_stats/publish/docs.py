@@ -21,7 +21,7 @@ def data_dictionary() -> str:
         for i in spec.indicators:
             where = f"Table {spec.number}" + (f", row {i.printed_row}" if i.printed_row else "")
             rows.append({"table (file)": f"`{name}` ({spec.path})", "printed at": where, "indicator": f"`{i.name}`",
-                         "label as printed": i.label, "unit": i.unit, "kind": i.kind})
+                         "label as printed": i.label, "unit": i.unit, "kind": i.kind, "note": i.note or ""})
     return markdown_table(pd.DataFrame(rows), trusted=True)
 
 
@@ -44,6 +44,27 @@ def outputs_map() -> str:
              "output files": ", ".join([f"`data/laocai/{name}`" for name in e["inputs"]] + [f"`{f}`" for f in e["files"]])}
             for e in report.outputs_map(dataset)]
     return markdown_table(pd.DataFrame(rows), trusted=True)
+
+
+def notebooks() -> str:
+    """The notebooks in the tree, each with the title its first cell gives."""
+    import json
+
+    folder = Path(__file__).resolve().parents[2] / "notebooks"
+    rows = []
+    for path in sorted(folder.glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        first = next((c for c in cells if c["cell_type"] == "markdown"), None)
+        title = "".join(first["source"]).splitlines()[0].lstrip("# ").strip() if first else ""
+        rows.append({"notebook": f"`notebooks/{path.name}`", "title": title})
+    return markdown_table(pd.DataFrame(rows), trusted=True)
+
+
+def growth_codebook() -> str:
+    """growth.csv's columns and what each means, from stats.summary.GROWTH_CODEBOOK."""
+    from ..stats.summary import GROWTH_CODEBOOK
+
+    return markdown_table(pd.DataFrame([{"column": f"`{k}`", "meaning": v} for k, v in GROWTH_CODEBOOK.items()]), trusted=True)
 
 
 KEY_PACKAGES = ("pandas", "numpy", "scipy", "matplotlib", "seaborn", "openpyxl", "defusedxml", "fastjsonschema",
@@ -84,7 +105,8 @@ def output_dictionary() -> str:
     return markdown_table(pd.DataFrame(list(rows.values())), trusted=True)
 
 
-GENERATORS = {"output-dictionary": output_dictionary, "data-dictionary": data_dictionary, "findings": findings, "outputs-map": outputs_map, "key-pins": key_pins}
+GENERATORS = {"output-dictionary": output_dictionary, "data-dictionary": data_dictionary, "findings": findings,
+              "outputs-map": outputs_map, "key-pins": key_pins, "notebooks": notebooks, "growth-codebook": growth_codebook}
 
 
 def render(text: str) -> str:

@@ -54,10 +54,11 @@ def add_source(ax: Axes, text: str) -> Axes:
 
 
 def plot_series(data: pd.DataFrame, *, indicators=None, labels: dict | None = None, index: bool = False,
-                log: bool = False, ax: Axes | None = None, title: str | None = None) -> Axes:
+                log: bool = False, ax: Axes | None = None, title: str | None = None, ylabel: str | None = None) -> Axes:
     """Lines of value (or index) by year, one per indicator, in one unit.
 
-    Mixing units on one axis is refused unless `index=True`. Missing years are gaps in the line.
+    Mixing units on one axis is refused unless `index=True`. Missing years are gaps in the line. A count axis
+    starts at zero; a log axis says so in its label.
     """
     ax = _axes(ax)
     frame = data if indicators is None else data[data["indicator"].isin(indicators)]
@@ -71,7 +72,7 @@ def plot_series(data: pd.DataFrame, *, indicators=None, labels: dict | None = No
         units = frame["unit"].unique()
         if len(units) > 1:
             raise LaocaiError(f"these indicators have different units ({', '.join(units)}); plot them apart or use index=True")
-        column, ylabel = "value", str(units[0])
+        column, ylabel = "value", ylabel or str(units[0])
     years = sorted(frame["year"].unique())
     palette = sns.color_palette(n_colors=max(len(order), 1))
     markers = ["o", "s", "^", "D", "v", "P", "X"]
@@ -82,7 +83,9 @@ def plot_series(data: pd.DataFrame, *, indicators=None, labels: dict | None = No
     ax.set_xticks(years)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(_("Year"))
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(ylabel + (_(" (log scale)") if log else ""))
+    if not index and not log:
+        ax.set_ylim(bottom=0)
     if log:
         ax.set_yscale("log")
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
@@ -104,9 +107,14 @@ def plot_groups(data: pd.DataFrame, *, labels: dict | None = None, group_labels:
     frame["Indicator"] = frame["indicator"].map(lambda i: (labels or {}).get(i, i))
     frame["Group"] = frame["group"].map(lambda g: (group_labels or {}).get(g, g))
     sns.barplot(data=frame, y="Group", x="value", hue="Indicator", orient="h", ax=ax, errorbar=None)
-    ax.set_xlabel(" / ".join(dict.fromkeys(frame["unit"])))
+    units = list(dict.fromkeys(frame["unit"]))
+    ax.set_xlabel(units[0] if len(units) == 1 else "count (" + "; ".join(
+        f"{label}: {unit}" for label, unit in dict.fromkeys(zip(frame["Indicator"], frame["unit"]))) + ")")
     ax.set_ylabel("")
-    ax.legend(loc="lower right", fontsize=8, title=None)
+    if frame["indicator"].nunique() > 1:
+        ax.legend(loc="lower right", fontsize=8, title=None)
+    elif ax.get_legend():
+        ax.get_legend().remove()
     if title:
         ax.set_title(title)
     return ax
@@ -125,8 +133,9 @@ def plot_growth(summary: pd.DataFrame, *, labels: dict | None = None, ax: Axes |
     high = frame["trend_growth_high"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     colors = [sns.color_palette()[0] if not np.isnan(c) and c >= 0 else sns.color_palette()[3] for c in cagr]
     ax.barh(positions, np.nan_to_num(cagr, nan=0.0), color=colors, label=_("CAGR, first to last year"), gid="cagr")
+    drawn = not np.isnan(trend).all()
     ax.errorbar(trend, positions, xerr=[trend - low, high - trend], fmt="o", color="0.15", ms=4,
-                capsize=3, label=_("Trend growth, 95 % CI"), gid="trend")
+                capsize=3, label=_("Log-linear trend growth, 95 % CI") if drawn else None, gid="trend")
     for pos, value in zip(positions, cagr):
         if np.isnan(value):
             ax.annotate(missing(), (0, pos), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
@@ -191,31 +200,46 @@ def _panels(dataset: Dataset, table: str, title: str) -> Figure:
     spec = dataset.spec(table)
     rows = _in_language(dataset.table(table).rows, dataset, table)
     names = [i.name for i in spec.indicators if rows.loc[rows["indicator"] == i.name, "value"].notna().any()]
-    fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 4.2), squeeze=False)
+    fig, axes = plt.subplots(1, len(names), figsize=(4.6 * len(names), 4.4), squeeze=False, layout="constrained")
     for ax, name in zip(axes[0], names):
-        plot_series(rows, indicators=[name], ax=ax, title=spec.indicator(name).display)
+        plot_series(rows, indicators=[name], ax=ax, title=_panel_title(spec.indicator(name)))
         ax.title.set_fontsize(10)
     fig.suptitle(title, fontweight="bold")
     add_source(axes[0][0], source_line(dataset, [table]))
     return fig
 
 
-def _single(dataset: Dataset, table: str, indicators, title: str, *, index=False, log=False) -> Figure:
+def _panel_title(indicator) -> str:
+    """The indicator's title, with the label the paper prints when the title renames it and a note says so."""
+    if indicator.note and indicator.title and indicator.title != indicator.label:
+        return f"{indicator.display}\n(printed: \"{indicator.label}\")"
+    return indicator.display
+
+
+def _single(dataset: Dataset, table: str, indicators, title: str, *, index=False, log=False, ylabel=None) -> Figure:
     fig, ax = plt.subplots()
     rows = _in_language(dataset.table(table).rows, dataset, table)
     present = [i for i in indicators if rows.loc[rows["indicator"] == i, "value"].notna().any()]
-    plot_series(rows, indicators=present, labels=_titles(dataset, table), ax=ax, title=title, index=index, log=log)
+    plot_series(rows, indicators=present, labels=_titles(dataset, table), ax=ax, title=title, index=index, log=log,
+                ylabel=ylabel)
     add_source(ax, source_line(dataset, [table]))
     return fig
 
 
 def _agents(dataset: Dataset) -> Figure:
+    """One panel per indicator (each in its own unit), agent systems as rows."""
     spec = dataset.spec("agents")
-    fig, ax = plt.subplots(figsize=(8.0, 4.8))
-    plot_groups(_in_language(dataset.table("agents").rows, dataset, "agents"), labels=_titles(dataset, "agents"),
-                group_labels={g.name: g.text("label") for g in spec.groups}, ax=ax,
-                title=_("Agent staff and collection points by agent system, {province}").format(province=shorten(dataset.province)))
-    add_source(ax, source_line(dataset, ["agents"]))
+    rows = _in_language(dataset.table("agents").rows, dataset, "agents")
+    names = [i.name for i in spec.indicators]
+    fig, axes = plt.subplots(1, len(names), figsize=(4.6 * len(names), 4.8), sharey=True, squeeze=False,
+                             layout="constrained")
+    for ax, name in zip(axes[0], names):
+        plot_groups(rows[rows["indicator"] == name], labels=_titles(dataset, "agents"),
+                    group_labels={g.name: g.text("label") for g in spec.groups}, ax=ax, title=spec.indicator(name).display)
+        ax.title.set_fontsize(10)
+    fig.suptitle(_("Agent staff and collection points by agent system, {province}").format(province=shorten(dataset.province)),
+                 fontweight="bold")
+    add_source(axes[0][0], source_line(dataset, ["agents"]))
     return fig
 
 
@@ -239,10 +263,10 @@ def _ratio_figure(dataset: Dataset, names, title: str) -> Figure:
 
 
 def _growth(dataset: Dataset, tables, title: str) -> Figure:
-    from ..stats.summary import growth_summary
+    from ..stats.summary import ACTIVITY_KINDS, growth_summary
 
     summary = growth_summary(dataset)
-    summary = summary[summary["table"].isin(tables) & (summary["kind"] == "flow")]
+    summary = summary[summary["table"].isin(tables) & summary["kind"].isin(ACTIVITY_KINDS)]
     labels = {i.name: i.display for t in tables if t in dataset.specs for i in dataset.spec(t).indicators}
     fig, ax = plt.subplots(figsize=(8.0, 0.42 * len(summary) + 1.6))
     plot_growth(summary, labels=labels, ax=ax, title=title)
@@ -264,7 +288,8 @@ def _channel_index(dataset: Dataset) -> Figure:
     known = frame.groupby(["table", "indicator"], sort=False)["value"].transform(lambda v: v.notna().any())
     frame = frame[known.astype(bool)]
     channels = list(dict.fromkeys(frame["channel"]))
-    fig, axes = plt.subplots(1, len(channels), figsize=(6.4 * len(channels), 5.6), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(1, len(channels), figsize=(6.4 * len(channels), 5.6), sharey=True, squeeze=False,
+                             layout="constrained")
     labels = {i.name: i.display for t in dataset.table_names() for i in dataset.spec(t).indicators}
     for ax, channel in zip(axes[0], channels):
         part = frame[frame["channel"] == channel]
@@ -280,7 +305,8 @@ FLOW_TABLES = ("conferences", "publications", "website", "press")
 FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("overview_growth", "01-overview", FLOW_TABLES,
                N_("Growth per year of every flow indicator: CAGR and log-linear trend with 95 % interval"),
-               lambda d: _growth(d, FLOW_TABLES, _("How fast each channel grew, {province}").format(province=shorten(d.province)))),
+               lambda d: _growth(d, FLOW_TABLES, _("Growth per year of each count of activity, Tables 2-5, {province}").format(
+                   province=shorten(d.province)))),
     FigureSpec("agents_by_system", "02-agents", ("agents",),
                N_("Agent staff and collection points by agent system (Table 1)"), _agents),
     FigureSpec("conferences_counts", "03-conferences", ("conferences",),
@@ -291,7 +317,8 @@ FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("conferences_attendees", "03-conferences", ("conferences",),
                N_("Attendees per year by kind of conference (Table 2)"),
                lambda d: _single(d, "conferences", ["training_attendees", "post_office_attendees", "health_insurance_attendees"],
-                                 _("Conference attendees per year, {province}").format(province=shorten(d.province))),
+                                 _("Conference attendances per year, {province}").format(province=shorten(d.province)),
+                                 ylabel=_("attendances (a person at two conferences counts twice)")),
                lambda d: _has_values(d, "conferences", ["training_attendees", "post_office_attendees", "health_insurance_attendees"])),
     FigureSpec("conferences_attendees_per_conference", "03-conferences", ("conferences",),
                N_("Attendees per conference (Table 2)"),

@@ -6,69 +6,131 @@ import pandas as pd
 from ..data.dataset import Dataset, as_dataset
 from ..stats.channels import channel_comparison, channel_growth, last_year_change
 from ..stats.ratios import RATIOS, agent_ratios, yearly_ratios
-from ..stats.summary import growth_summary
-from ..text import _, escape_markdown, in_data_language, missing, number, percent
+from ..stats.summary import ACTIVITY_KINDS, growth_summary, yearly_frame
+from ..text import escape_markdown, number, percent
 
 ALPHA = 0.05
 
 
 def _num(value) -> str:
     if value is None or pd.isna(value):
-        return missing()
+        return "n/a"
     value = float(value)
     return number(value, 0) if value == int(value) else number(value, 1)
 
 
-def _word(value) -> str:
-    """A word growth.csv keeps in English (a method, a note, a channel) in the current language."""
-    return _(str(value))
+#: Below this R² the log-linear rate describes little of the series; the prose leans on Theil-Sen and the raw values.
+POOR_FIT_R2 = 0.5
+#: The last year "changes the picture" when the CAGR with it and without it differ in sign or by more than this.
+LAST_YEAR_SHIFT = 0.10
+
+
+def _interval_excludes_zero(low, high) -> bool:
+    return not (pd.isna(low) or pd.isna(high)) and (low > 0 or high < 0)
 
 
 def _trend_words(row) -> str:
-    """Kendall's verdict as a sentence, saying how few points there were."""
+    """The rank-order test as a sentence; never a verdict of "no trend" beside a rate whose interval excludes zero."""
     if pd.isna(row["kendall_p"]):
-        return _("No trend test: {method}.").format(method=_word(row["kendall_method"]))
-    direction = _("rise") if row["kendall_tau"] > 0 else _("fall")
-    stat = _("Kendall's tau = {tau} (p = {p}, {method}, {n} years)").format(
-        tau=number(row["kendall_tau"], 2), p=number(row["kendall_p"], 3), method=_word(row["kendall_method"]), n=row["kendall_n"])
+        return f"No rank-order test: {row['kendall_method']}."
+    direction = "higher" if row["kendall_tau"] > 0 else "lower"
+    stat = (f"Rank order: Kendall's tau = {row['kendall_tau']:.2f} (p = {row['kendall_p']:.3f} unadjusted, "
+            f"{row['kendall_p_holm']:.3f} after Holm's adjustment; {row['kendall_method']}, {row['kendall_n']} years)")
     if row["kendall_p"] < ALPHA:
-        return _("{stat}: a steady {direction}, unlikely to be chance.").format(stat=stat, direction=direction)
-    return _("{stat}: not distinguishable from no trend.").format(stat=stat)
-
-
-def indicator_sentence(row, title: str, unit: str | None = None) -> str:
-    """One bullet for one yearly indicator's growth row; `title` and the unit (in the current language, default the row's)
-    are the data's text, escaped."""
-    title = escape_markdown(title)
-    unit = escape_markdown(unit or row["unit"])
-    if pd.isna(row["first_year"]):
-        return _("- **{title}**: no value in the data.").format(title=title)
-    if row["first_year"] == row["last_year"]:
-        return _("- **{title}**: only one year with a value ({year}: {value} {unit}).").format(
-            title=title, year=row["first_year"], value=_num(row["first_value"]), unit=unit)
-    text = _("- **{title}**: {first} in {first_year} to {last} in {last_year} ({unit}; change {change}").format(
-        title=title, first=_num(row["first_value"]), first_year=row["first_year"], last=_num(row["last_value"]),
-        last_year=row["last_year"], unit=unit, change=percent(row["pct_change"]))
-    if not pd.isna(row["cagr"]):
-        text += _(", {cagr} a year compounded").format(cagr=percent(row["cagr"]))
-    text += ")."
-    if not pd.isna(row["trend_growth_low"]):
-        text += _(" Log-linear trend: {growth} a year (95 % CI {low} to {high}).").format(
-            growth=percent(row["trend_growth"]), low=percent(row["trend_growth_low"]), high=percent(row["trend_growth_high"]))
-    elif row["trend_note"]:
-        text += _(" No trend interval: {note}.").format(note=_word(row["trend_note"]))
-    text += f" {_trend_words(row)}"
-    if row["peak_year"] != row["last_year"] and row["peak_value"] != row["trough_value"]:
-        text += _(" It peaked in {year} at {value}.").format(year=row["peak_year"], value=_num(row["peak_value"]))
-    if row["kind"] == "level":
-        text += _(" This is a level observed each year, so it is never summed over years.")
-    if row["n_missing"]:
-        text += _(" {missing} of its {years} years have no value and are left out, not read as zero.").format(
-            missing=row["n_missing"], years=row["n_years"])
+        text = f"{stat}: later years are consistently {direction} (unadjusted p < {ALPHA})."
+    else:
+        text = f"{stat}: the order of the years alone could arise by chance (unadjusted p ≥ {ALPHA})."
+        if _interval_excludes_zero(row["trend_growth_low"], row["trend_growth_high"]):
+            text += (" The fitted rate's interval excludes zero nonetheless: it assumes steady growth on the log scale, "
+                     "which the rank-order test does not, so the two answer different questions.")
     return text
 
 
-@in_data_language
+def _fit_words(row) -> str:
+    """How much the fitted rate describes (R²), the robust Theil-Sen rate, and the raw series when the fit is poor."""
+    if pd.isna(row["theil_sen_growth"]):
+        return ""
+    robust = (f"Theil-Sen rate (robust to one odd year): {percent(row['theil_sen_growth'])} a year "
+              f"(95 % CI {percent(row['theil_sen_low'])} to {percent(row['theil_sen_high'])}).")
+    if pd.isna(row["loglinear_r2"]):
+        return f" {robust}"
+    if row["loglinear_r2"] < POOR_FIT_R2:
+        return (f" The log-linear fit describes little of this series (R² = {row['loglinear_r2']:.2f}), so its rate "
+                f"says little; read the {robust[:-1]} and the values year by year.")
+    return f" The log-linear fit describes most of the series (R² = {row['loglinear_r2']:.2f}). {robust}"
+
+
+def last_year_changes_picture(row) -> bool:
+    """True when the CAGR without the last year differs in sign from the CAGR, or by more than LAST_YEAR_SHIFT."""
+    with_, without = row["cagr"], row["cagr_without_last_year"]
+    if pd.isna(with_) or pd.isna(without):
+        return False
+    return (with_ > 0) != (without > 0) or abs(with_ - without) > LAST_YEAR_SHIFT
+
+
+def _last_year_words(row, previous_year) -> str:
+    if not last_year_changes_picture(row):
+        return ""
+    return (f" The last year, {row['last_year']}, changes the picture: from {row['first_year']} to {previous_year} "
+            f"the compound rate was {percent(row['cagr_without_last_year'])} a year, with {row['last_year']} it is "
+            f"{percent(row['cagr'])}.")
+
+
+def _raw_values(frame: pd.DataFrame, row) -> str:
+    part = frame[(frame["table"] == row["table"]) & (frame["indicator"] == row["indicator"])]
+    return ", ".join(f"{int(y)}: {_num(v)}" for y, v in zip(part["year"], part["value"]))
+
+
+def indicator_sentence(row, title: str, frame: pd.DataFrame | None = None) -> str:
+    """One bullet for one yearly indicator's growth row (`frame`, the yearly frame, adds the raw values).
+
+    `title` and the unit are the data's text, escaped.
+    """
+    title = escape_markdown(title)
+    row = {**row, "unit": escape_markdown(row["unit"])}
+    if pd.isna(row["first_year"]):
+        return f"- **{title}**: no value in the data."
+    if row["first_year"] == row["last_year"]:
+        return f"- **{title}**: only one year with a value ({row['first_year']}: {_num(row['first_value'])} {row['unit']})."
+    text = (f"- **{title}**: {_num(row['first_value'])} in {row['first_year']} to {_num(row['last_value'])} in "
+            f"{row['last_year']} ({row['unit']}; change {percent(row['pct_change'])}")
+    if not pd.isna(row["cagr"]):
+        text += f", {percent(row['cagr'])} a year compounded"
+    text += ")."
+    if not pd.isna(row["trend_growth_low"]):
+        text += (f" Log-linear trend: {percent(row['trend_growth'])} a year "
+                 f"(95 % CI {percent(row['trend_growth_low'])} to {percent(row['trend_growth_high'])}).")
+    elif row["trend_note"]:
+        text += f" No trend interval: {row['trend_note']}."
+    text += _fit_words(row)
+    if frame is not None and not pd.isna(row["loglinear_r2"]) and row["loglinear_r2"] < POOR_FIT_R2:
+        text += f" Values: {_raw_values(frame, row)}."
+    text += f" {_trend_words(row)}"
+    if frame is not None:
+        years = frame[(frame["table"] == row["table"]) & (frame["indicator"] == row["indicator"])].dropna(subset=["value"])["year"]
+        text += _last_year_words(row, int(years.iloc[-2]) if len(years) >= 2 else None)
+    if row["peak_year"] != row["last_year"] and row["peak_value"] != row["trough_value"]:
+        text += f" It peaked in {row['peak_year']} at {_num(row['peak_value'])}."
+    if row["kind"] == "level":
+        text += " This is a level observed each year, so it is never summed over years."
+    elif row["kind"] == "uncertain":
+        text += (" The source does not say whether this counts what was added each year or what stood in place, so it "
+                 "is never summed over years (the data package's note says why).")
+    if row["n_missing"]:
+        text += f" {row['n_missing']} of its {row['n_years']} years have no value and are left out, not read as zero."
+    return text
+
+
+def measures_note(summary: pd.DataFrame) -> str:
+    """Once per narrative: what the rank-order test and the fitted rate measure, and the smallest p the years allow."""
+    tested = summary.dropna(subset=["kendall_p"])
+    return (f"*Two measures.* Kendall's test asks only whether later years rank higher (or lower) than earlier ones; "
+            f"the log-linear rate fits steady growth on the log scale, and its interval holds only if that shape fits "
+            f"(R² says how well). With as few years as these, the smallest two-sided p the rank-order test can reach "
+            f"is {_min_exact_p(tested)}, so a p above {ALPHA} is weak evidence either way. Adjusted p-values treat the "
+            f"{len(tested)} series with a test in growth.csv as one family.")
+
+
 def totals_sentences(name: str, dataset: Dataset) -> list[str]:
     """The audit's check of each printed total of the table (part 1 of `laocai-stats audit`), in words."""
     from ..audit.common import INCONSISTENT
@@ -77,15 +139,13 @@ def totals_sentences(name: str, dataset: Dataset) -> list[str]:
     spec = as_dataset(dataset).spec(name)
     out = []
     for indicator, check in printed_total_checks(name, dataset):
-        text = _("- **{title}**, printed total {total}: {note}").format(
-            title=escape_markdown(spec.indicator(indicator).display), total=_num(check["printed"]), note=check["note"])
+        text = f"- **{escape_markdown(spec.indicator(indicator).display)}**, printed total {_num(check['printed'])}: {check['note']}"
         if check["verdict"] == INCONSISTENT:
-            text += _(" ({numbers}.) The data keep the printed total; the audit reports it.").format(numbers=check["numbers"])
+            text += f" ({check['numbers']}.) The data keep the printed total; the audit reports it."
         out.append(text)
     return out
 
 
-@in_data_language
 def table_narrative(name: str, dataset: Dataset) -> str:
     """The closing narrative of one table's notebook."""
     dataset = as_dataset(dataset)
@@ -94,9 +154,9 @@ def table_narrative(name: str, dataset: Dataset) -> str:
         return _agents_narrative(dataset)
     summary = growth_summary(dataset)
     summary = summary[summary["table"] == name]
-    lines = [_("### What Table {number} shows for {province}").format(number=spec.number, province=escape_markdown(dataset.province)), ""]
-    lines += [indicator_sentence(row, spec.indicator(row["indicator"]).display, spec.indicator(row["indicator"]).text("unit"))
-              for _index, row in summary.iterrows()]
+    lines = [f"### What Table {spec.number} shows for {escape_markdown(dataset.province)}", ""]
+    frame = yearly_frame(dataset)
+    lines += [indicator_sentence(row, spec.indicator(row["indicator"]).display, frame) for _, row in summary.iterrows()]
     ratios = yearly_ratios(dataset)
     ratios = ratios[ratios["table"] == name]
     for ratio in RATIOS:
@@ -104,74 +164,88 @@ def table_narrative(name: str, dataset: Dataset) -> str:
         if len(part) >= 2:
             first, last = part.iloc[0], part.iloc[-1]
             top = part.loc[part["value"].astype(float).idxmax()]
-            lines.append(_("- **{ratio}**: {first} in {first_year}, {last} in {last_year}; highest in {top_year} ({top}).").format(
-                ratio=_(ratio.label), first=_num(first["value"]), first_year=first["year"], last=_num(last["value"]),
-                last_year=last["year"], top_year=top["year"], top=_num(top["value"])))
+            lines.append(f"- **{ratio.label}**: {_num(first['value'])} in {first['year']}, {_num(last['value'])} in "
+                         f"{last['year']}; highest in {top['year']} ({_num(top['value'])}).")
+    notes = [f"- **{escape_markdown(i.display)}**: {escape_markdown(i.note)}" for i in spec.indicators if i.note]
+    if notes:
+        lines += ["", "**What the indicators count.**", ""] + notes
+    lines += ["", measures_note(growth_summary(dataset))]
     total_lines = totals_sentences(name, dataset)
     if total_lines:
-        lines += ["", _("**Printed totals.**"), ""] + total_lines
+        lines += ["", "**Printed totals.**", ""] + total_lines
     return "\n".join(lines)
 
 
 def _agents_narrative(dataset) -> str:
     ratios = agent_ratios(dataset)
     staff, points = ratios["agent_staff"], ratios["collection_points"]
-    lines = [_("### What Table {number} shows for {province}").format(number=1, province=escape_markdown(dataset.province)), ""]
-    lines.append(_("- {systems} agent systems; their rows add up to {staff} agent staff and {points} collection points").format(
-        systems=len(ratios), staff=_num(staff.sum()), points=_num(points.sum()))
-        + (_(" (some rows have no value, so these sums are partial).") if staff.isna().any() or points.isna().any() else "."))
+    lines = [f"### What Table 1 shows for {escape_markdown(dataset.province)}", ""]
+    lines.append(f"- {len(ratios)} agent systems; their rows add up to {_num(staff.sum())} agent staff and "
+                 f"{_num(points.sum())} collection points" + (" (some rows have no value, so these sums are partial)." if staff.isna().any() or points.isna().any() else "."))
     known = ratios.dropna(subset=["share_of_staff"])
     if len(known):
         top = known.loc[known["share_of_staff"].astype(float).idxmax()]
-        lines.append(_("- The largest system is **{label}**, with {staff} of the staff and {points} of the collection points.").format(
-            label=escape_markdown(top["label"]), staff=percent(top["share_of_staff"]), points=percent(top["share_of_points"])))
+        lines.append(f"- The largest system is **{escape_markdown(top['label'])}**, with {percent(top['share_of_staff'])} of the staff and "
+                     f"{percent(top['share_of_points'])} of the collection points.")
     per_point = ratios.dropna(subset=["staff_per_point"])
     if len(per_point):
         most = per_point.loc[per_point["staff_per_point"].astype(float).idxmax()]
         one = int((per_point["staff_per_point"] == 1).sum())
-        lines.append(_("- {one} of {systems} systems have exactly one agent per collection point; **{label}** has the most, "
-                       "{ratio} staff per point ({staff} staff for {points}).").format(
-            one=one, systems=len(per_point), label=escape_markdown(most["label"]), ratio=_num(most["staff_per_point"]),
-            staff=_num(most["agent_staff"]), points=_plural(most["collection_points"])))
-    lines.append(_("- Table 1 is a one-time snapshot: there are no years, so it has no growth rates."))
+        lines.append(f"- {one} of {len(per_point)} systems have exactly one agent per collection point; "
+                     f"**{escape_markdown(most['label'])}** has the most, {_num(most['staff_per_point'])} staff per point "
+                     f"({_num(most['agent_staff'])} staff for {_plural(most['collection_points'], 'collection point')}).")
+    lines.append("- Table 1 is a one-time snapshot: there are no years, so it has no growth rates.")
     total_lines = totals_sentences("agents", dataset)
     if total_lines:
-        lines += ["", _("**Printed totals.**"), ""] + total_lines
+        lines += ["", "**Printed totals.**", ""] + total_lines
     return "\n".join(lines)
 
 
-def _plural(count) -> str:
-    return (_("{count} collection point") if count == 1 else _("{count} collection points")).format(count=_num(count))
+def _plural(count, noun: str) -> str:
+    return f"{_num(count)} {noun}{'' if count == 1 else 's'}"
 
 
-@in_data_language
 def overview_narrative(dataset: Dataset) -> str:
     dataset = as_dataset(dataset)
     summary = growth_summary(dataset)
-    flows = summary[summary["kind"] == "flow"].dropna(subset=["cagr"])
+    flows = summary[summary["kind"].isin(ACTIVITY_KINDS)].dropna(subset=["cagr"])
     years = [int(y) for y in pd.concat([summary["first_year"], summary["last_year"]]).dropna()]
-    lines = [_("### {province} at a glance").format(province=escape_markdown(dataset.province)), ""]
-    lines.append(_("- {tables} tables; {indicators} yearly indicators").format(tables=len(dataset.table_names()), indicators=len(summary))
-                 + (_(" covering {first}-{last}").format(first=min(years), last=max(years)) if years else "") + ".")
+    lines = [f"### {escape_markdown(dataset.province)} at a glance", ""]
+    lines.append(f"- {len(dataset.table_names())} tables; {len(summary)} yearly indicators"
+                 + (f" covering {min(years)}-{max(years)}" if years else "") + ".")
     if len(flows):
         fastest = flows.loc[flows["cagr"].astype(float).idxmax()]
         slowest = flows.loc[flows["cagr"].astype(float).idxmin()]
         grew = int((flows["cagr"] > 0).sum())
-        lines.append(_("- {grew} of {flows} flows with a growth rate grew between their first and last year.").format(grew=grew, flows=len(flows)))
-        for words, row in ((_("Fastest"), fastest), (_("Slowest"), slowest)):
-            lines.append(_("- {which}: **{title}** (Table {number}), {cagr} a year ({first} to {last}).").format(
-                which=words, title=_title(dataset, row), number=row["table_number"], cagr=percent(row["cagr"]),
-                first=_num(row["first_value"]), last=_num(row["last_value"])))
+        lines.append(f"- {grew} of {len(flows)} counts of activity with a growth rate were higher in their last year than their "
+                     f"first (end points only; each table's notebook gives the trend).")
+        lines.append(f"- Fastest: **{escape_markdown(fastest['title'])}** (Table {fastest['table_number']}), {percent(fastest['cagr'])} a year "
+                     f"({_num(fastest['first_value'])} to {_num(fastest['last_value'])}).")
+        lines.append(f"- Slowest: **{escape_markdown(slowest['title'])}** (Table {slowest['table_number']}), {percent(slowest['cagr'])} a year "
+                     f"({_num(slowest['first_value'])} to {_num(slowest['last_value'])}).")
     tested = summary.dropna(subset=["kendall_p"])
-    steady = tested[tested["kendall_p"] < ALPHA]
-    lines.append(_("- {steady} of {tested} tested series show a monotonic trend unlikely to be chance (Kendall's tau, p < {alpha}); "
-                   "with as few years as these, the smallest attainable p-value is {min_p}, so a non-significant result is weak "
-                   "evidence either way.").format(steady=len(steady), tested=len(tested), alpha=number(ALPHA, 2), min_p=_min_exact_p(tested)))
-    blanks = int(summary["n_missing"].sum())
-    if blanks:
-        lines.append(_("- {missing} indicator-years have no value; every statistic leaves them out rather than reading them as zero.").format(missing=blanks))
+    counts = {label: int((tested[column] < ALPHA).sum()) for label, column in
+              (("unadjusted", "kendall_p"), ("Holm", "kendall_p_holm"), ("BH", "kendall_p_bh"))}
+    lines.append(f"- Rank-order trend (Kendall's tau) below p = {ALPHA}: {counts['unadjusted']} of {len(tested)} tested "
+                 f"series unadjusted; {counts['Holm']} after Holm's adjustment for {len(tested)} tests (family-wise "
+                 f"error); {counts['BH']} after Benjamini-Hochberg's (false discovery rate).")
+    poor = summary[summary["loglinear_r2"] < POOR_FIT_R2]
+    if len(poor):
+        lines.append(f"- {len(poor)} series fit a steady log-linear rate poorly (R² below {POOR_FIT_R2}): "
+                     + "; ".join(f"{escape_markdown(r['title'])} ({r['loglinear_r2']:.2f})" for _, r in poor.iterrows())
+                     + ". Their trend rates describe little; their tables' notebooks give the Theil-Sen rate and the raw values.")
+    turned = summary[[last_year_changes_picture(r) for _, r in summary.iterrows()]]
+    if len(turned):
+        lines.append(f"- The last year changes the picture for {len(turned)} series (the compound rate without it differs in "
+                     f"sign or by more than {LAST_YEAR_SHIFT * 100:.0f} percentage points): "
+                     + "; ".join(f"{escape_markdown(r['title'])}, {percent(r['cagr_without_last_year'])} a year to the year before "
+                                 f"{r['last_year']}, {percent(r['cagr'])} with it" for _, r in turned.iterrows()) + ".")
+    lines.append(f"- {measures_note(summary)}")
+    missing = int(summary["n_missing"].sum())
+    if missing:
+        lines.append(f"- {missing} indicator-years have no value; every statistic leaves them out rather than reading them as zero.")
     else:
-        lines.append(_("- Every indicator has a value in every year of its table."))
+        lines.append("- Every indicator has a value in every year of its table.")
     return "\n".join(lines)
 
 
@@ -179,63 +253,58 @@ def _min_exact_p(tested: pd.DataFrame) -> str:
     import math
 
     if tested.empty:
-        return missing()
+        return "n/a"
     n = int(tested["kendall_n"].min())
-    return _("{p} (for {n} years)").format(p=number(2 / math.factorial(n), 3), n=n)
+    return f"{2 / math.factorial(n):.3f} (for {n} years)"
 
 
-def _title(dataset: Dataset, row) -> str:
-    """An indicator's short title in the current language, escaped for Markdown (growth.csv keeps the English one)."""
-    try:
-        return escape_markdown(dataset.spec(row["table"]).indicator(row["indicator"]).display)
-    except Exception:  # a series the descriptor does not name: its English title is all there is
-        return escape_markdown(row["title"])
-
-
-@in_data_language
 def channels_narrative(dataset: Dataset) -> str:
     dataset = as_dataset(dataset)
     comparison = channel_comparison(dataset).set_index("channel")
     growth = channel_growth(dataset)
-    lines = [_("### Direct against indirect communication, {province}").format(province=escape_markdown(dataset.province)), ""]
+    lines = [f"### Direct against indirect communication, {escape_markdown(dataset.province)}", ""]
+    lines.append("- A series grew or declined when its log-linear trend's 95 % interval lies above or below zero; "
+                 "otherwise its direction is not clear from so few years. Counts and medians take one series per "
+                 "activity (a conference, not its attendees again).")
     for channel, row in comparison.iterrows():
-        # Blank series have no rate: say so, or "7 indicators; 4 grew, 0 declined" leaves three unexplained.
-        without = (_("; {count} without a growth rate (fewer than two years with a value)").format(count=row["without_rate"])
+        without = (f"; {row['without_rate']} without a growth rate (fewer than two years with a value)"
                    if row["without_rate"] else "")
-        lines.append(_("- **{channel}** channels: {indicators} flow indicators; {grew} grew, {declined} declined{without}; "
-                       "median growth {median} a year.").format(
-            channel=_word(channel).capitalize(), indicators=row["indicators"], grew=row["grew"], declined=row["declined"],
-            without=without, median=percent(row["median_cagr"])))
+        unchanged = f", {row['unchanged']} unchanged" if row["unchanged"] else ""
+        no_trend = f", {row['no_trend']} without a trend" if row["no_trend"] else ""
+        left_out = row["indicators"] - row["activities"]
+        twice = f" ({left_out} attendance series of the same activities left out)" if left_out else ""
+        lines.append(f"- **{channel.capitalize()}** channels: {row['activities']} activities{twice}; {row['grew']} grew, "
+                     f"{row['declined']} declined, {row['no_clear_direction']} with no clear direction{unchanged}{no_trend}"
+                     f"{without}; median compound growth {percent(row['median_cagr'])} a year "
+                     f"(interquartile range {percent(row['cagr_q1'])} to {percent(row['cagr_q3'])}).")
     known = growth.dropna(subset=["cagr"])
     if len(known):
         top = known.head(3)
-        lines.append(_("- Fastest growing: ") + "; ".join(
-            _("{title} ({channel}, {cagr} a year)").format(title=_title(dataset, r), channel=_word(r["channel"]), cagr=percent(r["cagr"]))
-            for _index, r in top.iterrows()) + ".")
-        declined = known[known["cagr"] < 0]
+        lines.append("- Fastest compound growth: " + "; ".join(f"{escape_markdown(r['title'])} ({r['channel']}, {percent(r['cagr'])} a year)" for _, r in top.iterrows()) + ".")
+        declined = known[known["direction"] == "declined"]
         if len(declined):
-            lines.append(_("- Declined: ") + "; ".join(
-                _("{title} ({channel}, {first} in {first_year} to {last} in {last_year})").format(
-                    title=_title(dataset, r), channel=_word(r["channel"]), first=_num(r["first_value"]), first_year=r["first_year"],
-                    last=_num(r["last_value"]), last_year=r["last_year"]) for _index, r in declined.iterrows()) + ".")
+            lines.append("- Declined (trend interval below zero): " + "; ".join(
+                f"{escape_markdown(r['title'])} ({r['channel']}, {_num(r['first_value'])} in {r['first_year']} to "
+                f"{_num(r['last_value'])} in {r['last_year']})" for _, r in declined.iterrows()) + ".")
         else:
-            lines.append(_("- No channel flow declined between its first and last year."))
+            lines.append("- No channel flow's trend interval lies below zero.")
+        lower = known[(known["cagr"] < 0) & (known["direction"] != "declined")]
+        if len(lower):
+            lines.append("- Lower in the last year than the first, without a declining trend: " + "; ".join(
+                f"{escape_markdown(r['title'])} ({_num(r['first_value'])} to {_num(r['last_value'])}; direction: {r['direction']})"
+                for _, r in lower.iterrows()) + ".")
     change = last_year_change(dataset).dropna(subset=["pct_change"])
     if len(change):
         year = int(change["year"].iloc[0])
         falls = change[change["pct_change"] < 0]
         rises = change[change["pct_change"] > 0]
         labels = {i.name: escape_markdown(i.display) for t in dataset.table_names() for i in dataset.spec(t).indicators}
-        lines.append(_("- Into {year}, the last year of the data: {falls} flows fell and {rises} rose against {before}.").format(
-            year=year, falls=len(falls), rises=len(rises), before=year - 1))
+        lines.append(f"- Into {year}, the last year of the data: {len(falls)} series fell and {len(rises)} rose against {year - 1}.")
         if len(falls):
-            lines.append(_("  Falls: ") + "; ".join(
-                _("{title} {before} to {after} ({change})").format(title=labels[r["indicator"]], before=_num(r["previous"]),
-                                                                  after=_num(r["value"]), change=percent(r["pct_change"]))
-                for _index, r in falls.iterrows()) + ".")
+            lines.append("  Falls: " + "; ".join(f"{labels[r['indicator']]} {_num(r['previous'])} to {_num(r['value'])} ({percent(r['pct_change'])})"
+                                               for _, r in falls.iterrows()) + ".")
         if len(rises):
             biggest = rises.iloc[-1]
-            lines.append(_("  Largest rise: {title}, {before} to {after} ({change}).").format(
-                title=labels[biggest["indicator"]], before=_num(biggest["previous"]), after=_num(biggest["value"]),
-                change=percent(biggest["pct_change"])))
+            lines.append(f"  Largest rise: {labels[biggest['indicator']]}, {_num(biggest['previous'])} to {_num(biggest['value'])} "
+                         f"({percent(biggest['pct_change'])}).")
     return "\n".join(lines)

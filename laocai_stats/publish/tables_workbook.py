@@ -29,6 +29,9 @@ COLUMN_HEADINGS = (
     NC_("column", "trend_growth_low"), NC_("column", "trend_n"), NC_("column", "trend_note"),
     NC_("column", "trough_value"), NC_("column", "trough_year"), NC_("column", "unchanged"), NC_("column", "unit"),
     NC_("column", "value"), NC_("column", "without_rate"), NC_("column", "year"),
+    NC_("column", "activities"), NC_("column", "activity"), NC_("column", "cagr_q1"), NC_("column", "cagr_q3"), NC_("column", "cagr_without_last_year"),
+    NC_("column", "direction"), NC_("column", "kendall_p_bh"), NC_("column", "kendall_p_holm"), NC_("column", "loglinear_r2"), NC_("column", "no_clear_direction"),
+    NC_("column", "no_trend"), NC_("column", "note"), NC_("column", "primary"), NC_("column", "theil_sen_growth"), NC_("column", "theil_sen_high"), NC_("column", "theil_sen_low"),
 )
 
 

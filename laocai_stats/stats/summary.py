@@ -5,18 +5,58 @@ import pandas as pd
 
 from ..data.dataset import Dataset, as_dataset
 from .growth import cagr, peaks
+from .robust import benjamini_hochberg, cagr_without_last_year, holm, loglinear_fit, theil_sen_trend
 from .trend import kendall_trend, log_linear_trend
 
+#: growth.csv's codebook: every column, in order, with what it means. The README and the outputs'
+#: descriptor read it from here; rates are fractions (0.12 = 12 %).
+GROWTH_CODEBOOK = {
+    "table": "the table's name in the data package",
+    "indicator": "the indicator's name in the table",
+    "unit": "the unit of its values",
+    "kind": "flow (counted during each year; may be summed over years), level (observed each year; never summed) "
+            "or uncertain (the descriptor says why; summing it needs a note)",
+    "first_year": "the first year with a value",
+    "last_year": "the last year with a value",
+    "first_value": "the value in first_year",
+    "last_value": "the value in last_year",
+    "change": "last_value - first_value",
+    "pct_change": "change / first_value",
+    "cagr": "compound annual growth rate from first_year to last_year: (last/first)^(1/years) - 1",
+    "trend_growth": "log-linear trend rate: exp(slope) - 1 of an OLS fit of ln(value) on year",
+    "trend_growth_low": "lower end of trend_growth's 95 % t interval",
+    "trend_growth_high": "upper end of trend_growth's 95 % t interval",
+    "kendall_tau": "Kendall's tau-b between year and value (rank order: how consistently later years are higher)",
+    "kendall_p": "two-sided p-value of kendall_tau (method in kendall_method), not adjusted for many tests",
+    "kendall_p_holm": "kendall_p adjusted by Holm's method; the family is every series with a kendall_p in this file",
+    "kendall_p_bh": "kendall_p adjusted by Benjamini-Hochberg (false discovery rate); the same family",
+    "loglinear_r2": "R² of the log-linear fit: the share of ln(value)'s spread the trend rate describes",
+    "theil_sen_growth": "Theil-Sen rate on the log scale: exp(median pairwise slope of ln(value)) - 1; robust to one odd year",
+    "theil_sen_low": "lower end of theil_sen_growth's 95 % interval (SciPy theilslopes)",
+    "theil_sen_high": "upper end of theil_sen_growth's 95 % interval",
+    "cagr_without_last_year": "cagr from first_year to the year before last_year: how much the last year moves the rate",
+    "table_number": "the table's number in the paper",
+    "title": "the indicator's title for display",
+    "label": "the row's label as printed in the paper",
+    "n_years": "years in the table",
+    "n_missing": "years without a value (left out of every statistic, not read as zero)",
+    "trend_n": "years that entered the log-linear fit",
+    "trend_note": "why trend_growth or its interval is missing, when it is",
+    "kendall_n": "years that entered Kendall's test",
+    "kendall_method": "how kendall_p was computed (exact, exact permutation with ties, asymptotic) or why it is missing",
+    "peak_year": "year of the highest value (earliest if tied)",
+    "peak_value": "the highest value",
+    "trough_year": "year of the lowest value (earliest if tied)",
+    "trough_value": "the lowest value",
+}
+
+#: Kinds that count activity in a year, whose growth rates are compared across series (a level measures capacity).
+#: "uncertain" (collection agent signs) is one of them for rates, never for sums (data.loaders.require_flows).
+ACTIVITY_KINDS = ("flow", "uncertain")
+
 #: The columns growth.csv promises, in order; more follow them.
-GROWTH_COLUMNS = [
-    "table", "indicator", "unit", "kind", "first_year", "last_year", "first_value", "last_value",
-    "change", "pct_change", "cagr", "trend_growth", "trend_growth_low", "trend_growth_high",
-    "kendall_tau", "kendall_p",
-]
-EXTRA_COLUMNS = [
-    "table_number", "title", "label", "n_years", "n_missing", "trend_n", "trend_note", "kendall_n",
-    "kendall_method", "peak_year", "peak_value", "trough_year", "trough_value",
-]
+GROWTH_COLUMNS = list(GROWTH_CODEBOOK)[: list(GROWTH_CODEBOOK).index("cagr_without_last_year") + 1]
+EXTRA_COLUMNS = list(GROWTH_CODEBOOK)[len(GROWTH_COLUMNS):]
 
 
 def yearly_frame(dataset: Dataset) -> pd.DataFrame:
@@ -36,13 +76,17 @@ def yearly_frame(dataset: Dataset) -> pd.DataFrame:
 
 
 def growth_summary(dataset: Dataset) -> pd.DataFrame:
-    """CAGR, change, trend growth with its 95 % interval, Kendall's tau and p, peak and trough, per yearly indicator."""
+    """One row per yearly indicator with every column of GROWTH_CODEBOOK (growth.csv)."""
     dataset = as_dataset(dataset)
     frame = yearly_frame(dataset)
     keys = ["table", "indicator"]
     out = cagr(frame)
-    for part in (log_linear_trend(frame), kendall_trend(frame), peaks(frame)):
+    parts = (log_linear_trend(frame), kendall_trend(frame), loglinear_fit(frame), theil_sen_trend(frame),
+             cagr_without_last_year(frame), peaks(frame))
+    for part in parts:
         out = out.merge(part, on=keys, how="left")
+    out["kendall_p_holm"] = holm(out["kendall_p"])
+    out["kendall_p_bh"] = benjamini_hochberg(out["kendall_p"])
     meta = {}
     for name in dataset.table_names():
         spec = dataset.spec(name)

@@ -44,9 +44,10 @@ KIND_MEANINGS = {
     "flow": N_("a flow: counted during each year; figures for different years may be added up"),
     "level": N_("a level: the number in place in that year; never add it up across years"),
     "snapshot": N_("a snapshot: counted once, at the time of the report; this table has no years"),
+    "uncertain": N_("uncertain: the source does not say whether it is counted during each year or in place; never add it up across years"),
 }
 
-KINDS = (N_("flow"), N_("level"), N_("snapshot"))  # the kinds, named in the instructions
+KINDS = (N_("flow"), N_("level"), N_("snapshot"), N_("uncertain"))  # the kinds, named in the instructions
 
 NUMBER_FORMAT = "#,##0"
 
