@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .text import N_, _
+
+SEVERITIES = (N_("error"), N_("warning"))  # how `validate` labels each problem
+
 
 class LaocaiError(Exception):
     """Base class: the command line prints its message on one line and exits with status 2."""
@@ -23,13 +27,13 @@ class Problem:
     def __str__(self) -> str:
         where = [self.file]
         if self.sheet is not None:
-            where.append(f"sheet '{self.sheet}'")
+            where.append(_("sheet '{sheet}'").format(sheet=self.sheet))
         if self.cell is not None:
-            where.append(f"cell {self.cell}")
+            where.append(_("cell {cell}").format(cell=self.cell))
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(_("row {row}").format(row=self.row))
         if self.column is not None:
-            where.append(f"column '{self.column}'")
+            where.append(_("column '{column}'").format(column=self.column))
         return f"{', '.join(where)}: {self.message}"
 
 
@@ -43,7 +47,8 @@ class DataError(LaocaiError):
         first = str(self.problems[0])
         more = len(self.problems) - 1
         if more:
-            first += f" (and {more} more problem{'s' if more > 1 else ''}; `laocai-stats validate` lists them all)"
+            first += (_(" (and {more} more problem; `laocai-stats validate` lists them all)") if more == 1 else
+                      _(" (and {more} more problems; `laocai-stats validate` lists them all)")).format(more=more)
         super().__init__(first)
 
 

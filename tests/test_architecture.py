@@ -8,8 +8,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "laocai_stats"
 # The stages in pipeline order; a module may import its own stage and the ones before it.
-STAGES = ["errors", "text", "data", "workbook", "stats", "audit", "publish", "run", "cli"]
-SHARED = {"errors", "text"}  # used by every stage, import nothing of the package but what comes before them
+STAGES = ["text", "errors", "data", "workbook", "stats", "audit", "publish", "run", "cli"]
+SHARED = {"text", "errors"}  # used by every stage; text imports nothing of the package, errors only text (its messages)
 FACADE = {"__init__", "__main__"}  # the package's front door re-exports from the stages
 MAX_LINES = 500
 

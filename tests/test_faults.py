@@ -3,8 +3,6 @@ elsewhere) and the earlier outputs as they were; workers are capped; an OS error
 tests/test_cli_conventions.py (one line, exit 130, stderr closed: nothing survived)."""
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import time

@@ -12,7 +12,7 @@ import pytest  # noqa: E402
 
 from laocai_stats import open_dataset  # noqa: E402
 from laocai_stats.publish.compare_figures import comparison_tables_with_values, growth_figure  # noqa: E402
-from laocai_stats.publish.figures import FIGURES, draw, figure_available  # noqa: E402
+from laocai_stats.publish.figures import FIGURES, draw  # noqa: E402
 from laocai_stats.publish.style import themed  # noqa: E402
 from laocai_stats.stats.compare import compare  # noqa: E402
 

@@ -2,9 +2,7 @@
 line, quickly. The review's full-size files are measured by benchmarks/benchmark_hostile.py."""
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest

@@ -10,7 +10,6 @@ import hashlib
 import json
 import subprocess
 import sys
-import unicodedata
 from pathlib import Path
 
 import nbformat

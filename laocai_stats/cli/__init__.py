@@ -61,6 +61,11 @@ def print_frame(frame, fmt: str) -> None:
         sys.stdout.write(frame.to_string(index=False) + "\n")
 
 
+def lang_option(p, help_text: str) -> None:
+    from ..text import languages
+
+    p.add_argument("--lang", metavar="LANG", default=None, choices=languages(),
+                   help=f"{help_text}; one of {', '.join(languages())}")
 class VersionAction(argparse.Action):
     """`--version`: the installed version, read from the package metadata only when asked."""
 

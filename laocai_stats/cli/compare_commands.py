@@ -4,22 +4,31 @@ from __future__ import annotations
 import shlex
 import sys
 
-from . import verbosity_options
+from . import lang_option, verbosity_options
 
 
 def cmd_compare(args) -> int:
+    from ..data.dataset import open_dataset
+    from ..text import use_language
+
+    datasets = [open_dataset(source) for source in args.data_sets]
+    # Written in --lang, else in the language of the first data set that names one (English if none does).
+    lang = args.lang or next((d.language for d in datasets if d.language), None)
+    with use_language(lang):
+        return _compare(args, datasets)
+
+
+def _compare(args, datasets) -> int:
     from ..publish.comparison import write_comparison
     from ..stats.compare import compare
-    from ..text import percent
-    from ..data.dataset import open_dataset
     from ..errors import DataError
+    from ..text import _, percent
     from . import frame_records, print_frame, print_json, print_warnings
 
     if args.out:  # refused before any work: an --out that would delete an input or a folder it did not make
         from ..publish.outputs import check_output_folder
 
         check_output_folder(args.out, args.data_sets)
-    datasets = [open_dataset(path) for path in args.data_sets]
     for dataset in datasets:  # errors first: a refused input gets its one line, and nothing else is said
         errors = [p for p in dataset.problems() if p.severity == "error"]
         if errors:
@@ -41,16 +50,16 @@ def cmd_compare(args) -> int:
                     "notes": frame_records(notes)})
     elif args.format == "text":
         ranking = ranking[["table", "indicator", "rank", "of", "province", "cagr", "from_year", "to_year"]]
-        print("Ranking by CAGR over the years the provinces share (ties share a rank; n/a is not ranked):")
+        print(_("Ranking by CAGR over the years the provinces share (ties share a rank; n/a is not ranked):"))
         print_frame(ranking, "text")
         print()
-        print(f"Notes ({len(notes)}):" if len(notes) else "Notes: none; the data sets cover the same years and indicators.")
+        print(_("Notes ({count}):").format(count=len(notes)) if len(notes) else _("Notes: none; the data sets cover the same years and indicators."))
         for note in notes["note"]:
             print(f"- {note}")
     elif args.format == "markdown":
-        print("## Ranking\n")
+        print(_("## Ranking") + "\n")
         print_frame(ranking, "markdown")
-        print("\n## Notes\n")
+        print("\n" + _("## Notes") + "\n")
         print_frame(notes, "markdown")
     else:
         print_frame(ranking, "csv")
@@ -61,7 +70,7 @@ def cmd_compare(args) -> int:
         if args.verbose:
             for name in written:
                 print(f"wrote {args.out}/{name}", file=sys.stderr)
-        print(f"wrote {len(written)} files to {shlex.quote(str(args.out))}", file=sys.stderr)
+        print(_("wrote {count} files to {folder}").format(count=len(written), folder=shlex.quote(str(args.out))), file=sys.stderr)
     return 0
 
 
@@ -75,4 +84,5 @@ def register(sub, *, data_option, format_option) -> None:
                    help="with --out, write each figure as SVG too (default: PNG only; SVG is for editing or large prints)")
     format_option(p)
     verbosity_options(p)
+    lang_option(p, "the language of the figures and the text (default: the first data set's own, else en)")
     p.set_defaults(func=cmd_compare)

@@ -47,8 +47,17 @@ def cmd_facts(args) -> int:
 
 def cmd_validate(args) -> int:
     from ..data.dataset import open_dataset
+    from ..text import use_language
 
     dataset = open_dataset(args.path)
+    # Answered in the workbook's language (its About sheet records it).
+    with use_language(dataset.language):
+        return _report_problems(args, dataset)
+
+
+def _report_problems(args, dataset) -> int:
+    from ..text import _
+
     problems = dataset.problems()
     errors = [p for p in problems if p.severity == "error"]
     if args.format == "json":
@@ -58,14 +67,16 @@ def cmd_validate(args) -> int:
         return EXIT_BAD_INPUT if errors else 0
     for problem in problems:
         if problem.severity == "error" or not args.quiet:
-            print(f"{problem.severity}: {problem}")
+            print(f"{_(problem.severity)}: {problem}")
     if args.verbose:
         print(f"{args.path}: checked {len(dataset.table_names())} tables of {dataset.province}", file=sys.stderr)
     if errors:
         warnings = sum(p.severity == "warning" for p in problems)
-        print(f"{shlex.quote(str(args.path))}: {len(errors)} error(s), {warnings} warning(s); fix the errors above and validate again", file=sys.stderr)
+        print(_("{path}: {errors} error(s), {warnings} warning(s); fix the errors above and validate again").format(
+            path=shlex.quote(str(args.path)), errors=len(errors), warnings=warnings), file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"{shlex.quote(str(args.path))}: valid ({sum(p.severity == 'warning' for p in problems)} warning(s))")
+    print(_("{path}: valid ({warnings} warning(s))").format(path=shlex.quote(str(args.path)),
+                                                           warnings=sum(p.severity == "warning" for p in problems)))
     return 0
 
 

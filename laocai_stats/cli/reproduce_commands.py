@@ -4,7 +4,7 @@ from __future__ import annotations
 import shlex
 import sys
 
-from . import verbosity_options
+from . import lang_option, verbosity_options
 
 
 def cmd_reproduce(args) -> int:
@@ -12,10 +12,10 @@ def cmd_reproduce(args) -> int:
     from ..run.reproduce import reproduce
     from . import print_warnings
 
-    data = open_dataset(args.data, province=args.province) if args.data is not None else None
+    data = open_dataset(args.data, province=args.province, lang=args.lang) if args.data is not None else None
     if data is not None and not args.quiet:
         print_warnings(data)
-    result = reproduce(args.out, data, province=args.province, jobs=args.jobs, progress=not args.quiet)
+    result = reproduce(args.out, data, province=args.province, lang=args.lang, jobs=args.jobs, progress=not args.quiet)
     for note in result.skipped:
         print(f"skipped {note}", file=sys.stderr)
     if args.verbose:
@@ -32,4 +32,5 @@ def register(sub, *, data_option, format_option) -> None:
     p.add_argument("--province", default=None, help="province name for titles and prose (default: the data's own)")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="notebooks run at once (default: one per core)")
     verbosity_options(p)  # -q: no progress; -v: also every file written
+    lang_option(p, "the language of the report, figures, narrative and tables.xlsx headings (default: the data's own, else en)")
     p.set_defaults(func=cmd_reproduce)

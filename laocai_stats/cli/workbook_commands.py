@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..data.specs import YEAR_RANGE
 from ..errors import LaocaiError
+from . import lang_option
 
 RANGE = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|—|\.\.|:|to)\s*(\d{4}))?\s*$")
 
@@ -38,7 +39,7 @@ def cmd_template(args) -> int:
     from ..workbook.writer import write_workbook
 
     years = parse_years(args.years) if args.years is not None else None
-    path = write_workbook(None, _check_target(args.out, args.force), province=args.province, years=years)
+    path = write_workbook(None, _check_target(args.out, args.force), province=args.province, years=years, lang=args.lang)
     print(f"wrote {shlex.quote(str(path))}: a blank workbook to fill in in Excel or LibreOffice Calc; then check it with `laocai-stats validate {shlex.quote(str(path))}`")
     return 0
 
@@ -53,7 +54,7 @@ def cmd_export(args) -> int:
     from ..workbook.writer import write_workbook
 
     dataset = open_dataset(args.data)
-    path = write_workbook(dataset, _check_target(args.out, args.force, [dataset.source]))
+    path = write_workbook(dataset, _check_target(args.out, args.force, [dataset.source]), lang=args.lang)
     print(f"wrote {shlex.quote(str(path))}: the {dataset.province} data in the workbook layout")
     return 0
 
@@ -86,6 +87,7 @@ def register(subparsers, *, data_option, format_option) -> None:
     p.add_argument("--province", metavar="NAME", help="the province's name, written on the About sheet")
     p.add_argument("--years", metavar="FIRST-LAST", help="the year columns, e.g. 2019-2023 (default: the years of the shipped data)")
     p.add_argument("--force", action="store_true", help="replace OUT.xlsx if it exists")
+    lang_option(p, "the workbook's language: instructions, sheet names, headings, labels and units (default: en)")
     p.set_defaults(func=cmd_template)
 
     p = subparsers.add_parser("export", help="write a data set (default: the shipped Lao Cai data) as a filled workbook, "
@@ -95,4 +97,5 @@ def register(subparsers, *, data_option, format_option) -> None:
     p.add_argument("--to-package", metavar="DIR", default=None,
                    help="write the data (FILE.xlsx, or --data) as a Frictionless data package folder DIR")
     p.add_argument("--force", action="store_true", help="replace OUT.xlsx (or DIR) if it exists")
+    lang_option(p, "the workbook's language (default: the data's own, else en)")
     p.set_defaults(func=cmd_export)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError, LaocaiError, Problem
-from ..text import nfc
+from ..text import check_language, nfc
 from .formats import READERS, reader_for, register_reader  # noqa: F401  (register_reader: for readers)
 from .frames import TableData
 from .limits import check_province
@@ -17,9 +17,10 @@ from .specs import TableSpec
 class Dataset:
     """Metadata at once; each table read, validated and kept on first use."""
 
-    def __init__(self, reader, *, province: str | None = None):
+    def __init__(self, reader, *, province: str | None = None, lang: str | None = None):
         self._reader = reader
         self._province = nfc(province)
+        self._language = check_language(lang) if lang else None
         self._tables: dict[str, TableData] = {}
 
     def __repr__(self) -> str:
@@ -32,6 +33,12 @@ class Dataset:
     @property
     def province(self) -> str:
         return self._province or self._reader.metadata.get("province") or "unnamed province"
+
+    @property
+    def language(self) -> str | None:
+        """The language text about these data is written in: the one asked for, else the data's own (a workbook's
+        About sheet records it); None where neither says, so that the caller's language holds."""
+        return self._language or self._reader.metadata.get("language") or None
 
     @property
     def metadata(self) -> dict:
@@ -78,17 +85,17 @@ def as_dataset(obj) -> Dataset:
                       "laocai_stats.open_dataset(path) and pass the result")
 
 
-def open_dataset(data=None, *, province: str | None = None) -> Dataset:
+def open_dataset(data=None, *, province: str | None = None, lang: str | None = None) -> Dataset:
     """Resolve `data`: None (the shipped Lao Cai data), a Dataset, a package folder or descriptor, or a workbook.
 
     `province` renames the data set's province in titles and prose (the data are unchanged); it must be text
-    of at most 200 characters.
+    of at most 200 characters. `lang` sets the language of the text written about them (default: the data's own).
     """
     province = check_province(province)
     if isinstance(data, Dataset):
         province = nfc(province)
-        if province and province != data.province:
-            renamed = Dataset(data._reader, province=province)
+        if (province and province != data.province) or (lang and check_language(lang) != data.language):
+            renamed = Dataset(data._reader, province=province or data._province, lang=lang or data._language)
             renamed._tables = data._tables
             return renamed
         return data
@@ -101,7 +108,7 @@ def open_dataset(data=None, *, province: str | None = None) -> Dataset:
         raise DataError(Problem(str(path), "not found; expected a data package folder or an .xlsx workbook"))
     reader = reader_for(path.suffix) if path.is_file() else None
     if reader is not None:
-        return Dataset(reader(path), province=province)
+        return Dataset(reader(path), province=province, lang=lang)
     if path.is_dir() or path.suffix.lower() == ".json":
-        return Dataset(PackageReader(path), province=province)
+        return Dataset(PackageReader(path), province=province, lang=lang)
     raise DataError(Problem(str(path), "expected a data package folder, a datapackage.json or an .xlsx workbook"))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..text import localized
+
 # Years outside this range are almost certainly typing mistakes (a value in the year column).
 YEAR_RANGE = (1900, 2100)
 
@@ -19,11 +21,17 @@ class IndicatorSpec:
     note: str | None = None
     title: str | None = None
     channel: str | None = None  # "direct" or "indirect" (the paper's section 2.4); None for no channel
+    # language -> field -> text, beside the English fields (e.g. {"vi": {"label": ..., "unit": ...}})
+    translations: dict | None = field(default=None, compare=False, hash=False)
 
     @property
     def display(self) -> str:
-        """A short name for figures and prose: the title if the data give one, else the printed label."""
-        return self.title or self.label
+        """A short name for figures and prose, in the current language: the title if the data give one, else the label."""
+        return localized(self, "title") if self.title else localized(self, "label")
+
+    def text(self, field_name: str):
+        """One of the descriptor's text fields (label, unit, heading, note, title) in the current language."""
+        return localized(self, field_name)
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,10 @@ class GroupSpec:
     name: str
     label: str
     printed_row: str | None = None
+    translations: dict | None = field(default=None, compare=False, hash=False)
+
+    def text(self, field_name: str):
+        return localized(self, field_name)
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,11 @@ class TableSpec:
     not_reported: tuple[IndicatorSpec, ...] = ()
     added: tuple[str, ...] = ()  # names of indicators this data set added to the paper's table
     reference: bool = True  # False for a table the paper does not have
+    translations: dict | None = field(default=None, compare=False, hash=False)
+
+    def text(self, field_name: str):
+        """caption, name (the short name of its sheet), group_label or row_header in the current language."""
+        return localized(self, field_name)
 
     @property
     def key(self) -> str:
@@ -79,14 +96,14 @@ class TableSpec:
             "source": self.source,
             "keyed_by": self.keyed_by,
             "indicators": [
-                {k: v for k, v in vars(i).items() if v is not None} for i in self.indicators
+                {k: v for k, v in vars(i).items() if v is not None and k != "translations"} for i in self.indicators
             ],
         }
         if self.not_reported:
             out["not_reported"] = [i.name for i in self.not_reported]
         if self.groups:
             out["group_label"] = self.group_label
-            out["groups"] = [{k: v for k, v in vars(g).items() if v is not None} for g in self.groups]
+            out["groups"] = [{k: v for k, v in vars(g).items() if v is not None and k != "translations"} for g in self.groups]
         return out
 
 
@@ -113,6 +130,7 @@ def spec_from_resource(resource: dict, totals_path: str | None = None) -> TableS
         row_header=resource.get("row_header"),
         path=resource["path"],
         totals_path=totals_path,
+        translations=resource.get("translations"),
     )
 
 

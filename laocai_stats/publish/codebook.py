@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..data.dataset import Dataset
+from ..text import N_, _
 
 RATE = "fraction (0.295 = 29.5 %)"
 AS_UNIT = "as in the row's `unit`"
@@ -118,18 +119,18 @@ OVERRIDES = {
 }
 
 DESCRIPTIONS = {
-    "growth": "one row per yearly indicator: first and last value, change, CAGR, log-linear trend growth with its 95 % "
-              "interval and R², Theil-Sen growth, Kendall's tau and p (unadjusted, Holm, BH), CAGR without the last "
-              "year, peak and trough",
-    "year_on_year": "each indicator's change from the year before",
-    "index": "each indicator as an index, first year with a value = 100",
-    "share_of_period": "each flow's share of its total over the years",
-    "ratios": "per-unit ratios each year (e.g. attendees per conference)",
-    "agents_ratios": "Table 1: staff per collection point and each agent system's shares",
-    "channels": "direct against indirect channels: how many activities grew or declined by their trend, median CAGR "
-                "and its IQR, one series per activity",
-    "channel_growth": "growth of every count of activity, with its channel, activity and trend direction",
-    "last_year_change": "each flow's change in the last year",
+    "growth": N_("one row per yearly indicator: first and last value, change, CAGR, log-linear trend growth with its 95 % "
+                 "interval and R², Theil-Sen growth, Kendall's tau and p (unadjusted, Holm, BH), CAGR without the last "
+                 "year, peak and trough"),
+    "year_on_year": N_("each indicator's change from the year before"),
+    "index": N_("each indicator as an index, first year with a value = 100"),
+    "share_of_period": N_("each flow's share of its total over the years"),
+    "ratios": N_("per-unit ratios each year (e.g. attendees per conference)"),
+    "agents_ratios": N_("Table 1: staff per collection point and each agent system's shares"),
+    "channels": N_("direct against indirect channels: how many activities grew or declined by their trend, median CAGR "
+                   "and its IQR, one series per activity"),
+    "channel_growth": N_("growth of every count of activity, with its channel, activity and trend direction"),
+    "last_year_change": N_("each flow's change in the last year"),
 }
 FORMATS = {"count": "#,##0", "rate": "0.0 %", "decimal": "#,##0.00"}
 
@@ -147,9 +148,11 @@ def describe(stem: str, dataset: Dataset) -> str:
     if match:
         spec = dataset.spec(match.group(1))
         if match.group(2):
-            return f"Table {spec.number}'s printed total row, kept exactly as printed ({spec.caption})"
-        return f"Table {spec.number} as printed, tidy: one row per indicator and {spec.keyed_by} ({spec.caption})"
-    return DESCRIPTIONS[stem]
+            return _("Table {number}'s printed total row, kept exactly as printed ({caption})").format(
+                number=spec.number, caption=spec.text("caption"))
+        return _("Table {number} as printed, tidy: one row per indicator and {key} ({caption})").format(
+            number=spec.number, key=_("year") if spec.keyed_by == "year" else _("group"), caption=spec.text("caption"))
+    return _(DESCRIPTIONS[stem])
 
 
 def tables_descriptor(tables: dict[str, pd.DataFrame], dataset: Dataset, version: str) -> dict:
@@ -195,5 +198,6 @@ def number_formats(tables: dict[str, pd.DataFrame], *, strict: bool = True) -> d
 def workbook_layout(tables: dict[str, pd.DataFrame], dataset: Dataset, version: str) -> dict:
     """tables.xlsx's Contents descriptions, number formats and note, from the codebook."""
     return {"descriptions": {stem: describe(stem, dataset) for stem in tables}, "number_formats": number_formats(tables),
-            "note": f"{dataset.province}: made by laocai-stats {version} from {Path(dataset.source).name}. The same "
-                    "tables as CSV, with their codebook in datapackage.json. Rates are stored as fractions and shown as %."}
+            "note": _("{province}: made by laocai-stats {version} from {file}. The same tables as CSV, with their codebook in "
+                      "datapackage.json. Rates are stored as fractions and shown as %.").format(
+                          province=dataset.province, version=version, file=Path(dataset.source).name)}

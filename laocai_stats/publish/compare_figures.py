@@ -8,14 +8,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator
 
 from ..errors import LaocaiError
-from ..text import escape_markdown, shorten
+from ..text import N_, _, escape_markdown, missing, shorten
+from .style import percent_axis
 
 # Above this many provinces a table's panels go side by side in one row (see `growth_figure`).
 MANY_PROVINCES = 12
-PERIODS = {"shared": "over the years the provinces share", "own": "over each province's own years"}
+PERIODS = {"shared": N_("over the years the provinces share"), "own": N_("over each province's own years")}
 
 
 def _floats(series: pd.Series) -> np.ndarray:
@@ -52,11 +53,11 @@ def plot_province_growth(growth: pd.DataFrame, *, indicator: str, table: str | N
     # The interval's whisker sits just below the dot so that the two never hide each other.
     drawn = not np.isnan(trend).all()
     ax.errorbar(trend, positions + 0.18, xerr=[trend - low, high - trend], fmt="|", color="0.35", ms=6,
-                capsize=2, lw=1, label="Log-linear trend growth, 95 % CI" if drawn else None, gid="trend")
-    ax.plot(rate, positions, "o", color=palette[0], ms=5, label="CAGR", gid="cagr")
+                capsize=2, lw=1, label=_("Log-linear trend growth, 95 % CI") if drawn else None, gid="trend")
+    ax.plot(rate, positions, "o", color=palette[0], ms=5, label=_("CAGR"), gid="cagr")
     for pos, value in zip(positions, rate):
         if np.isnan(value):
-            ax.annotate("n/a", (0, pos), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7, color="0.3")
+            ax.annotate(missing(), (0, pos), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7, color="0.3")
     ax.axvline(0, color="0.4", lw=0.8)
     if label_rows:
         ax.set_yticks(positions, [shorten(p, 40) for p in frame["province"]], fontsize=8 if len(frame) < 20 else 6)
@@ -68,8 +69,8 @@ def plot_province_growth(growth: pd.DataFrame, *, indicator: str, table: str | N
         ax.set_xlim(points.min() - pad, points.max() + pad)
     # Few ticks: a narrow panel with wide intervals would otherwise crowd its percent labels into each other.
     ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel(f"Growth per year, {PERIODS[period]}", fontsize=8)
+    percent_axis(ax.xaxis)
+    ax.set_xlabel(_("Growth per year, {period}").format(period=_(PERIODS[period])), fontsize=8)
     if title:
         ax.set_title(title)
     return ax
@@ -96,7 +97,7 @@ def growth_figure(comparison, table: str, *, period: str = "shared") -> Figure:
     for ax, name in zip(axes.flat, indicators):
         title = textwrap.fill(comparison.labels.get(name, name), 34 if provinces <= MANY_PROVINCES else 18)
         if period == "shared":
-            title += f"\n({shared.get(name, 'no shared year')})"
+            title += "\n(" + str(shared.get(name, _("no shared year"))) + ")"
         plot_province_growth(growth, indicator=name, table=table, period=period, ax=ax, title=title, focus=many,
                              label_rows=not many or ax is axes[0][0])
         ax.title.set_fontsize(9 if not many else 8)
@@ -110,13 +111,13 @@ def growth_figure(comparison, table: str, *, period: str = "shared") -> Figure:
         fig.legend(handles, labels, loc="outside right center", fontsize=8)
     else:
         fig.legend(handles, labels, loc="outside right upper", fontsize=8)
-    fig.suptitle(f"Growth by province: {table}", fontweight="bold")
-    years = " (years under each title)" if period == "shared" else ""
-    cut = " Each panel spans the dots; an interval reaching past its edge is cut there." if many else ""
+    fig.suptitle(_("Growth by province: {table}").format(table=table), fontweight="bold")
+    years = _(" (years under each title)") if period == "shared" else ""
+    cut = _(" Each panel spans the dots; an interval reaching past its edge is cut there.") if many else ""
     # Wrapped to the figure's width (about 13 characters an inch at 8 points): a caption wider than the figure is cut.
     chars = max(40, int(fig.get_figwidth() * 13))
-    caption = [f"Growth per year, {PERIODS[period]}{years}.{cut}",
-               f"Data: {textwrap.shorten(', '.join(comparison.provinces['source']), 120)}"]
+    caption = [_("Growth per year, {period}").format(period=_(PERIODS[period])) + f"{years}.{cut}",
+               _("Data: {sources}").format(sources=textwrap.shorten(", ".join(comparison.provinces["source"]), 120))]
     fig.supxlabel("\n".join(textwrap.fill(line, chars) for line in caption), fontsize=8, color="0.3")
     return fig
 
@@ -137,5 +138,6 @@ def show_growth_figures(comparison, *, period: str = "shared") -> None:
             display(Markdown(f"*No growth figure for {escape_markdown(table)}: no province has a value in it.*"))
             continue
         fig = growth_figure(comparison, table, period=period)
-        display(fig, metadata={"image/png": {"alt": f"Growth by province: {table}, {PERIODS[period]}"}})
+        alt = _("Growth by province: {table}").format(table=table) + f", {_(PERIODS[period])}"
+        display(fig, metadata={"image/png": {"alt": alt}})
         plt.close(fig)

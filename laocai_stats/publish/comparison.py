@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..stats.compare import KEYS, Comparison
 from ..stats.summary import ACTIVITY_KINDS
-from ..text import escape_markdown, percent
+from ..text import _, escape_markdown, percent
 
 
 def comparison_tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
@@ -40,39 +40,43 @@ def comparison_markdown(comparison: Comparison) -> str:
     """A narrative of the comparison; every number in it computed from the frames."""
     provinces = comparison.provinces
     names = [escape_markdown(p) for p in provinces["province"]]
-    lines = [f"### {len(names)} province{'s' if len(names) != 1 else ''} compared: {', '.join(names)}", ""]
+    heading = _("### {count} province compared: {names}") if len(names) == 1 else _("### {count} provinces compared: {names}")
+    lines = [heading.format(count=len(names), names=", ".join(names)), ""]
     for r in provinces.itertuples(index=False):
-        lines.append(f"- **{escape_markdown(r.province)}** ({escape_markdown(r.source)}): {r.tables} tables, years {r.years}.")
+        lines.append(_("- **{province}** ({source}): {tables} tables, years {years}.").format(
+            province=escape_markdown(r.province), source=escape_markdown(r.source), tables=r.tables, years=r.years))
     if len(names) > 1:
         ranking = comparison.ranking
-        lines += ["", "Fastest growth (CAGR over the years all provinces with values share):", ""]
+        lines += ["", _("Fastest growth (CAGR over the years all provinces with values share):"), ""]
         for (table, indicator), part in ranking.groupby(KEYS, sort=False):
             leaders = part[part["rank"] == 1]
             title = escape_markdown(comparison.labels.get(indicator, indicator))
             if leaders.empty:
-                lines.append(f"- {title}: no province has a growth rate over shared years.")
+                lines.append(_("- {title}: no province has a growth rate over shared years.").format(title=title))
                 continue
             first = leaders.iloc[0]
-            who = " and ".join(escape_markdown(p) for p in leaders["province"])
-            among = (f"{int(first['of'])} provinces ranked" if first["of"] > 1
-                     else "the only province with values for it")
-            lines.append(f"- {title}: {who}, {percent(first['cagr'])} a year over {first['from_year']}-{first['to_year']} "
-                         f"({among}).")
+            who = _(" and ").join(escape_markdown(p) for p in leaders["province"])
+            among = (_("{count} provinces ranked").format(count=int(first["of"])) if first["of"] > 1
+                     else _("the only province with values for it"))
+            lines.append(_("- {title}: {who}, {cagr} a year over {first}-{last} ({among}).").format(
+                title=title, who=who, cagr=percent(first["cagr"]), first=first["from_year"], last=first["to_year"], among=among))
         flows = comparison.growth[comparison.growth["kind"].isin(ACTIVITY_KINDS)].dropna(subset=["cagr_shared"])
         if len(flows):
             median = flows.groupby("province", sort=False)["cagr_shared"].median()
             median.index = [escape_markdown(p) for p in median.index]
-            lines += ["", "- Median CAGR of the flows over the shared years: "
+            lines += ["", _("- Median CAGR of the flows over the shared years: ")
                       + "; ".join(f"{p} {percent(median.get(p))}" for p in names) + "."]
     else:
-        lines.append("- Only one data set was given, so there is nothing to rank; give `others` (a list of workbooks "
-                     "or data package folders) to compare provinces.")
+        lines.append(_("- Only one data set was given, so there is nothing to rank; give `others` (a list of workbooks "
+                       "or data package folders) to compare provinces."))
     notes = comparison.notes
     if len(notes):
-        lines.append(f"- {len(notes)} note{'s' if len(notes) != 1 else ''} on differences between the data sets "
-                     "(years, blank or absent indicators, ties); see the notes table.")
+        line = (_("- {count} note on differences between the data sets (years, blank or absent indicators, ties); see the notes table.")
+                if len(notes) == 1 else
+                _("- {count} notes on differences between the data sets (years, blank or absent indicators, ties); see the notes table."))
+        lines.append(line.format(count=len(notes)))
     else:
-        lines.append("- The data sets cover the same years and indicators: every comparison is like with like.")
+        lines.append(_("- The data sets cover the same years and indicators: every comparison is like with like."))
     return "\n".join(lines)
 
 

@@ -7,7 +7,6 @@ is drawn as a gap, never as zero.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import matplotlib.pyplot as plt
@@ -21,18 +20,17 @@ from matplotlib.ticker import (
     LogLocator,
     MaxNLocator,
     NullFormatter,
-    PercentFormatter,
 )
 
 from ..data.dataset import Dataset, as_dataset
 from ..errors import LaocaiError
 from ..stats.growth import index as index_series
 from ..stats.ratios import RATIOS, ratios_as_series, yearly_ratios
-from ..text import escape_markdown, shorten
+from ..text import DEFAULT_LANGUAGE, N_, _, escape_markdown, in_data_language, language, missing, number, shorten
 from .sources import PAPER_SHORT, credit
-from .style import save_figure  # noqa: F401  (where reproduce and the notebooks have always found it)
+from .style import percent_axis, save_figure  # noqa: F401  (save_figure: where reproduce and the notebooks have always found it)
 
-INDEX_LABEL = "Index, first year with a value = 100"
+INDEX_LABEL = N_("Index, first year with a value = 100")
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -40,7 +38,11 @@ def _axes(ax: Axes | None) -> Axes:
 
 
 def _thousands(ax: Axes) -> None:
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
+    if language() != DEFAULT_LANGUAGE:
+        # The locale's separators (Vietnamese 1.263 and 0,5) on the axis too.
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, 0) if abs(v) >= 1000 or v == int(v) else number(v, 1)))
+        return
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
 
 
 def add_source(ax: Axes, text: str) -> Axes:
@@ -64,7 +66,7 @@ def plot_series(data: pd.DataFrame, *, indicators=None, labels: dict | None = No
     order = list(dict.fromkeys(frame["indicator"])) if indicators is None else [i for i in indicators if i in set(frame["indicator"])]
     if index:
         frame = index_series(frame)
-        column, ylabel = "index", INDEX_LABEL
+        column, ylabel = "index", _(INDEX_LABEL)
     else:
         units = frame["unit"].unique()
         if len(units) > 1:
@@ -79,8 +81,8 @@ def plot_series(data: pd.DataFrame, *, indicators=None, labels: dict | None = No
         ax.plot(years, y, marker=markers[n % len(markers)], color=palette[n], label=(labels or {}).get(name, name), gid=name)
     ax.set_xticks(years)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("Year")
-    ax.set_ylabel(ylabel + (" (log scale)" if log else ""))
+    ax.set_xlabel(_("Year"))
+    ax.set_ylabel(ylabel + (_(" (log scale)") if log else ""))
     if not index and not log:
         ax.set_ylim(bottom=0)
     if log:
@@ -129,18 +131,18 @@ def plot_growth(summary: pd.DataFrame, *, labels: dict | None = None, ax: Axes |
     low = frame["trend_growth_low"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     high = frame["trend_growth_high"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     colors = [sns.color_palette()[0] if not np.isnan(c) and c >= 0 else sns.color_palette()[3] for c in cagr]
-    ax.barh(positions, np.nan_to_num(cagr, nan=0.0), color=colors, label="CAGR, first to last year", gid="cagr")
+    ax.barh(positions, np.nan_to_num(cagr, nan=0.0), color=colors, label=_("CAGR, first to last year"), gid="cagr")
     drawn = not np.isnan(trend).all()
     ax.errorbar(trend, positions, xerr=[trend - low, high - trend], fmt="o", color="0.15", ms=4,
-                capsize=3, label="Log-linear trend growth, 95 % CI" if drawn else None, gid="trend")
+                capsize=3, label=_("Log-linear trend growth, 95 % CI") if drawn else None, gid="trend")
     for pos, value in zip(positions, cagr):
         if np.isnan(value):
-            ax.annotate("n/a", (0, pos), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+            ax.annotate(missing(), (0, pos), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
     ax.axvline(0, color="0.4", lw=0.8)
     ax.set_yticks(positions, names, fontsize=8)
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("Growth per year")
+    percent_axis(ax.xaxis)
+    ax.set_xlabel(_("Growth per year"))
     ax.legend(loc="lower right", fontsize=8)
     if title:
         ax.set_title(title)
@@ -163,11 +165,19 @@ class FigureSpec:
 
 
 def source_line(dataset: Dataset, tables) -> str:
-    numbers = ", ".join(f"Table {dataset.spec(t).number}" for t in tables if t in dataset.specs)
+    numbers = ", ".join(_("Table {number}").format(number=dataset.spec(t).number) for t in tables if t in dataset.specs)
     if dataset.citation:
         origins = ", ".join(dict.fromkeys(dataset.spec(t).source for t in tables if t in dataset.specs))
-        return f"Source: {PAPER_SHORT}, {numbers}; data from {origins}."
+        return _("Source: {paper}, {tables}; data from {origins}.").format(paper=PAPER_SHORT, tables=numbers, origins=origins)
     return credit(dataset, tables)
+
+
+def _in_language(rows: pd.DataFrame, dataset: Dataset, table: str) -> pd.DataFrame:
+    """The table's rows with their units in the current language (axis labels); unchanged in English."""
+    if language() == DEFAULT_LANGUAGE:
+        return rows
+    units = {i.name: i.text("unit") for i in dataset.spec(table).indicators}
+    return rows.assign(unit=rows["indicator"].map(units).fillna(rows["unit"]))
 
 
 def _titles(dataset: Dataset, table: str) -> dict:
@@ -186,7 +196,7 @@ def _has_values(dataset: Dataset, table: str, indicators=None) -> bool:
 def _panels(dataset: Dataset, table: str, title: str) -> Figure:
     """One panel per indicator with values, each in its own unit."""
     spec = dataset.spec(table)
-    rows = dataset.table(table).rows
+    rows = _in_language(dataset.table(table).rows, dataset, table)
     names = [i.name for i in spec.indicators if rows.loc[rows["indicator"] == i.name, "value"].notna().any()]
     fig, axes = plt.subplots(1, len(names), figsize=(4.6 * len(names), 4.4), squeeze=False, layout="constrained")
     for ax, name in zip(axes[0], names):
@@ -206,7 +216,7 @@ def _panel_title(indicator) -> str:
 
 def _single(dataset: Dataset, table: str, indicators, title: str, *, index=False, log=False, ylabel=None) -> Figure:
     fig, ax = plt.subplots()
-    rows = dataset.table(table).rows
+    rows = _in_language(dataset.table(table).rows, dataset, table)
     present = [i for i in indicators if rows.loc[rows["indicator"] == i, "value"].notna().any()]
     plot_series(rows, indicators=present, labels=_titles(dataset, table), ax=ax, title=title, index=index, log=log,
                 ylabel=ylabel)
@@ -217,15 +227,16 @@ def _single(dataset: Dataset, table: str, indicators, title: str, *, index=False
 def _agents(dataset: Dataset) -> Figure:
     """One panel per indicator (each in its own unit), agent systems as rows."""
     spec = dataset.spec("agents")
-    rows = dataset.table("agents").rows
+    rows = _in_language(dataset.table("agents").rows, dataset, "agents")
     names = [i.name for i in spec.indicators]
     fig, axes = plt.subplots(1, len(names), figsize=(4.6 * len(names), 4.8), sharey=True, squeeze=False,
                              layout="constrained")
     for ax, name in zip(axes[0], names):
         plot_groups(rows[rows["indicator"] == name], labels=_titles(dataset, "agents"),
-                    group_labels={g.name: g.label for g in spec.groups}, ax=ax, title=spec.indicator(name).display)
+                    group_labels={g.name: g.text("label") for g in spec.groups}, ax=ax, title=spec.indicator(name).display)
         ax.title.set_fontsize(10)
-    fig.suptitle(f"Agent staff and collection points by agent system, {shorten(dataset.province)}", fontweight="bold")
+    fig.suptitle(_("Agent staff and collection points by agent system, {province}").format(province=shorten(dataset.province)),
+                 fontweight="bold")
     add_source(axes[0][0], source_line(dataset, ["agents"]))
     return fig
 
@@ -242,7 +253,9 @@ def _ratio_figure(dataset: Dataset, names, title: str) -> Figure:
         raise LaocaiError("no ratio has values in these data")
     series = ratios_as_series(ratios)
     fig, ax = plt.subplots()
-    plot_series(series, labels={r.name: r.label for r in RATIOS}, ax=ax, title=title)
+    if language() != DEFAULT_LANGUAGE:
+        series = series.assign(unit=series["unit"].map(_))
+    plot_series(series, labels={r.name: _(r.label) for r in RATIOS}, ax=ax, title=title)
     add_source(ax, source_line(dataset, list(dict.fromkeys(ratios["table"]))))
     return fig
 
@@ -278,10 +291,10 @@ def _channel_index(dataset: Dataset) -> Figure:
     labels = {i.name: i.display for t in dataset.table_names() for i in dataset.spec(t).indicators}
     for ax, channel in zip(axes[0], channels):
         part = frame[frame["channel"] == channel]
-        plot_series(part, labels=labels, index=True, log=True, ax=ax, title=f"{channel.capitalize()} communication")
+        plot_series(part, labels=labels, index=True, log=True, ax=ax, title=_("{channel} communication").format(channel=_(str(channel)).capitalize()))
         ax.title.set_fontsize(10)
     add_source(axes[0][0], source_line(dataset, list(dict.fromkeys(frame["table"]))))
-    fig.suptitle(f"Direct against indirect channels, {shorten(dataset.province)}", fontweight="bold")
+    fig.suptitle(_("Direct against indirect channels, {province}").format(province=shorten(dataset.province)), fontweight="bold")
     return fig
 
 
@@ -289,44 +302,46 @@ FLOW_TABLES = ("conferences", "publications", "website", "press")
 
 FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("overview_growth", "01-overview", FLOW_TABLES,
-               "Growth per year of every flow indicator: CAGR and log-linear trend with 95 % interval",
-               lambda d: _growth(d, yearly_tables(d), f"Growth per year of each count of activity, Tables 2-5, {shorten(d.province)}")),
+               N_("Growth per year of every flow indicator: CAGR and log-linear trend with 95 % interval"),
+               lambda d: _growth(d, yearly_tables(d), _("Growth per year of each count of activity, Tables 2-5, {province}").format(
+                   province=shorten(d.province)))),
     FigureSpec("agents_by_system", "02-agents", ("agents",),
-               "Agent staff and collection points by agent system (Table 1)", _agents),
+               N_("Agent staff and collection points by agent system (Table 1)"), _agents),
     FigureSpec("conferences_counts", "03-conferences", ("conferences",),
-               "Conferences per year by kind (Table 2)",
+               N_("Conferences per year by kind (Table 2)"),
                lambda d: _single(d, "conferences", ["training_conferences", "post_office_conferences", "health_insurance_conferences"],
-                                 f"Conferences held per year, {shorten(d.province)}"),
+                                 _("Conferences held per year, {province}").format(province=shorten(d.province))),
                lambda d: _has_values(d, "conferences", ["training_conferences", "post_office_conferences", "health_insurance_conferences"])),
     FigureSpec("conferences_attendees", "03-conferences", ("conferences",),
-               "Attendees per year by kind of conference (Table 2)",
+               N_("Attendees per year by kind of conference (Table 2)"),
                lambda d: _single(d, "conferences", ["training_attendees", "post_office_attendees", "health_insurance_attendees"],
-                                 f"Conference attendances per year, {shorten(d.province)}", ylabel="attendances (a person at two conferences counts twice)"),
+                                 _("Conference attendances per year, {province}").format(province=shorten(d.province)),
+                                 ylabel=_("attendances (a person at two conferences counts twice)")),
                lambda d: _has_values(d, "conferences", ["training_attendees", "post_office_attendees", "health_insurance_attendees"])),
     FigureSpec("conferences_attendees_per_conference", "03-conferences", ("conferences",),
-               "Attendees per conference (Table 2)",
+               N_("Attendees per conference (Table 2)"),
                lambda d: _ratio_figure(d, [r.name for r in RATIOS if r.table == "conferences"],
-                                       f"Attendees per conference, {shorten(d.province)}"),
+                                       _("Attendees per conference, {province}").format(province=shorten(d.province))),
                lambda d: _ratios_have_values(d, [r.name for r in RATIOS if r.table == "conferences"])),
     FigureSpec("conferences_coordinating_units", "03-conferences", ("conferences",),
-               "Coordinating units each year (Table 2)",
-               lambda d: _single(d, "conferences", ["coordinating_units"], f"Coordinating units, {shorten(d.province)}"),
+               N_("Coordinating units each year (Table 2)"),
+               lambda d: _single(d, "conferences", ["coordinating_units"], _("Coordinating units, {province}").format(province=shorten(d.province))),
                lambda d: _has_values(d, "conferences", ["coordinating_units"])),
     FigureSpec("publications_by_kind", "04-publications", ("publications",),
-               "Posters, flyers and collection agent signs per year (Table 3)",
-               lambda d: _panels(d, "publications", f"Visual propaganda and publications, {shorten(d.province)}")),
+               N_("Posters, flyers and collection agent signs per year (Table 3)"),
+               lambda d: _panels(d, "publications", _("Visual propaganda and publications, {province}").format(province=shorten(d.province)))),
     FigureSpec("website_articles_visits", "05-website", ("website",),
-               "Website articles and visits per year (Table 4)",
-               lambda d: _panels(d, "website", f"The provincial website, {shorten(d.province)}")),
+               N_("Website articles and visits per year (Table 4)"),
+               lambda d: _panels(d, "website", _("The provincial website, {province}").format(province=shorten(d.province)))),
     FigureSpec("website_visits_per_article", "05-website", ("website",),
-               "Website visits per article (Table 4)",
-               lambda d: _ratio_figure(d, ["visits_per_article"], f"Website visits per article, {shorten(d.province)}"),
+               N_("Website visits per article (Table 4)"),
+               lambda d: _ratio_figure(d, ["visits_per_article"], _("Website visits per article, {province}").format(province=shorten(d.province))),
                lambda d: _ratios_have_values(d, ["visits_per_article"])),
     FigureSpec("press_items_broadcasts", "06-press", ("press",),
-               "Press, radio-TV items and loudspeaker broadcasts per year (Table 5)",
-               lambda d: _panels(d, "press", f"Press, radio-TV and loudspeakers, {shorten(d.province)}")),
+               N_("Press, radio-TV items and loudspeaker broadcasts per year (Table 5)"),
+               lambda d: _panels(d, "press", _("Press, radio-TV and loudspeakers, {province}").format(province=shorten(d.province)))),
     FigureSpec("channels_index", "07-channels", FLOW_TABLES,
-               "Direct and indirect channels as an index, first year = 100 (Tables 2-5)", _channel_index,
+               N_("Direct and indirect channels as an index, first year = 100 (Tables 2-5)"), _channel_index,
                lambda d: _channel_flows_have_values(d)),
 )
 
@@ -353,8 +368,10 @@ def figures_for(dataset: Dataset) -> tuple[FigureSpec, ...]:
     dataset = as_dataset(dataset)
     added = tuple(
         FigureSpec(table_figure_name(dataset, t), MORE_TABLES_NOTEBOOK, (t,),
-                   f"Each indicator of Table {dataset.spec(t).number} per year ({dataset.spec(t).caption})",
-                   lambda d, t=t: _panels(d, t, f"Table {d.spec(t).number}: {d.spec(t).caption}, {d.province}"))
+                   _("Each indicator of Table {number} per year ({caption})").format(number=dataset.spec(t).number,
+                                                                                     caption=dataset.spec(t).caption),
+                   lambda d, t=t: _panels(d, t, _("Table {number}: {caption}, {province}").format(
+                       number=d.spec(t).number, caption=d.spec(t).caption, province=shorten(d.province))))
         for t in extra_tables(dataset)
     )
     return FIGURES + added
@@ -378,6 +395,7 @@ def figure_available(name: str, dataset: Dataset) -> bool:
     return spec.available is None or spec.available(dataset)
 
 
+@in_data_language
 def draw(name: str, dataset: Dataset) -> Figure:
     """Draw one registered figure from the data; the caller shows or saves it."""
     dataset = as_dataset(dataset)
@@ -387,16 +405,18 @@ def draw(name: str, dataset: Dataset) -> Figure:
     return spec.draw(dataset)
 
 
+@in_data_language
 def show(name: str, dataset: Dataset) -> None:
     """In a notebook: display one registered figure once, or a note saying why the data have none."""
     from IPython.display import Markdown, display
 
     dataset = as_dataset(dataset)
     if not figure_available(name, dataset):
-        display(Markdown(f"*No figure '{name}': {escape_markdown(dataset.province)}'s data have no values to draw it from "
-                         f"({figure_spec(name, dataset).caption}); blank cells are missing, not zero.*"))
+        display(Markdown(_("*No figure '{name}': {province}'s data have no values to draw it from ({caption}); "
+                           "blank cells are missing, not zero.*").format(name=name, province=escape_markdown(dataset.province),
+                                                                        caption=_(figure_spec(name, dataset).caption))))
         return
     fig = draw(name, dataset)
     # The registry's caption becomes the image's alt text in every rendering of the notebook (nbconvert reads it).
-    display(fig, metadata={"image/png": {"alt": figure_spec(name, dataset).caption}})
+    display(fig, metadata={"image/png": {"alt": _(figure_spec(name, dataset).caption)}})
     plt.close(fig)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..data.dataset import Dataset
-from ..text import number, percent
+from ..text import _, in_data_language, language, missing, number, percent
 
 REPORT_DIR = "report"
 NOTEBOOK_HTML_DIR = "notebooks"
@@ -48,6 +48,11 @@ def esc(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def prose(text: str) -> str:
+    """The project's own sentences (translations included) as HTML text: &, < and > escaped, quotes kept as typed."""
+    return html.escape(text, quote=False)
+
+
 # The report runs no scripts, so its pages forbid them all: a second wall behind the escaping of user text.
 # Images are the output folder's own files (file: when opened from disk) or embedded (data:); styles are inline.
 CONTENT_SECURITY_POLICY = ("default-src 'none'; img-src 'self' file: data:; style-src 'unsafe-inline'; "
@@ -57,7 +62,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'none'; img-src 'self' file: data:; styl
 def page(title: str, body: str, *, css: str = CSS, province: str | None = None) -> str:
     """A whole HTML document: inline CSS, a viewport for phones, nothing fetched from anywhere, no script allowed."""
     about = f"<meta name=\"province\" content=\"{esc(province)}\">\n" if province else ""
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    return (f"<!DOCTYPE html>\n<html lang=\"{esc(language())}\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n" + about +
             f"<title>{esc(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
@@ -124,9 +129,10 @@ def render_notebook(source: Path, target: Path) -> Path:
 
     notebook = nbformat.read(source, as_version=4)
     exporter = HTMLExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(notebook)
+    body, _resources = exporter.from_notebook_node(notebook)
     title = notebook_title(source)
-    header = (f"<header><nav aria-label=\"Report\"><p><a href=\"../index.html\">&larr; Report</a> &middot; "
+    back = prose(_("Report"))
+    header = (f"<header><nav aria-label=\"{esc(_('Report'))}\"><p><a href=\"../index.html\">&larr; {back}</a> &middot; "
               f"<a href=\"../../notebooks/{esc(source.name)}\">{esc(source.name)}</a></p></nav></header>")
     css = CSS + HtmlFormatter().get_style_defs(".highlight") + NOTEBOOK_CSS
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -142,24 +148,27 @@ def citation_section(dataset: Dataset) -> str:
     if dataset.citation:
         text = f"<p class=\"citation\">{esc(dataset.citation)}</p>"
     else:
-        text = (f"<p class=\"citation\">Data for {esc(dataset.province)} from {esc(Path(dataset.source).name)}, "
-                "laid out as the tables of the paper this package replicates.</p>")
-    return "<section id=\"paper\"><h2>The paper</h2>\n" + text + "</section>"
+        text = ("<p class=\"citation\">" + prose(_("Data for {province} from {file}, laid out as the tables of the paper this "
+                                                   "package replicates.")).format(province=esc(dataset.province), file=esc(Path(dataset.source).name))
+                + "</p>")
+    return f"<section id=\"paper\"><h2>{prose(_('The paper'))}</h2>\n" + text + "</section>"
 
 
 def figures_section(dataset: Dataset, links: Links) -> str:
     from .figures import figures_for
 
-    parts = ["<section id=\"figures\"><h2>Key figures</h2>"]
+    parts = [f"<section id=\"figures\"><h2>{prose(_('Key figures'))}</h2>"]
     for spec in figures_for(dataset):
         png = f"figures/{spec.name}.png"
         if not (links.root / png).is_file():
-            parts.append(f"<p>No figure {esc(spec.name)}: the data have no values in {esc(', '.join(spec.tables))}.</p>")
+            parts.append("<p>" + prose(_("No figure {name}: the data have no values in {tables}.")).format(
+                name=esc(spec.name), tables=esc(", ".join(spec.tables))) + "</p>")
             continue
         made_by = notebook_link(spec.notebook, links)
-        parts.append(f"<figure id=\"figure-{esc(spec.name)}\"><img src=\"../{esc(png)}\" alt=\"{esc(spec.caption)}\">"
-                     f"<figcaption>{esc(spec.caption)}. {links.to(png, 'PNG')}, {links.to(f'figures/{spec.name}.svg', 'SVG')}; "
-                     f"notebook {made_by}.</figcaption></figure>")
+        caption, notebook = _(spec.caption), prose(_("notebook"))
+        parts.append(f"<figure id=\"figure-{esc(spec.name)}\"><img src=\"../{esc(png)}\" alt=\"{esc(caption)}\">"
+                     f"<figcaption>{esc(caption)}. {links.to(png, 'PNG')}, {links.to(f'figures/{spec.name}.svg', 'SVG')}; "
+                     f"{notebook} {made_by}.</figcaption></figure>")
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -171,19 +180,25 @@ def sources_section(dataset: Dataset) -> str:
 
     rows = [[esc(t), esc(c), esc(s)] for t, c, s in sources_rows(dataset)]
     figure_rows = [[esc(f.name), esc(source_line(dataset, f.tables))] for f in figures_for(dataset)]
-    return ("<section id=\"sources\"><h2>Sources</h2>\n<p>Where the figures come from, as the data give it.</p>\n"
-            + html_table(["Table", "Cells", "Source"], rows) + "\n<h3>Figure by figure</h3>\n"
-            + html_table(["Figure", "Source line"], figure_rows) + "\n</section>")
+    heading, intro, by_figure = prose(_("Sources")), prose(_("Where the figures come from, as the data give it.")), prose(_("Figure by figure"))
+    return (f"<section id=\"sources\"><h2>{heading}</h2>\n<p>{intro}</p>\n"
+            + html_table([_("Table"), _("Cells"), _("Source")], rows) + f"\n<h3>{by_figure}</h3>\n"
+            + html_table([_("Figure"), _("Source line")], figure_rows) + "\n</section>")
 
 
-def growth_rows(summary: pd.DataFrame) -> list[list[str]]:
+def growth_rows(summary: pd.DataFrame, dataset: Dataset | None = None) -> list[list[str]]:
     rows = []
     for r in summary.itertuples():
         trend = percent(r.trend_growth)
         if pd.notna(r.trend_growth_low) and pd.notna(r.trend_growth_high):
-            trend += f" ({percent(r.trend_growth_low)} to {percent(r.trend_growth_high)})"
-        tau = "n/a" if pd.isna(r.kendall_tau) else f"{r.kendall_tau:.2f} (p = {r.kendall_p:.3f})"
-        rows.append([esc(f"Table {r.table_number}"), esc(r.title), esc(r.unit), esc(r.kind),
+            trend += _(" ({low} to {high})").format(low=percent(r.trend_growth_low), high=percent(r.trend_growth_high))
+        tau = missing() if pd.isna(r.kendall_tau) else f"{number(r.kendall_tau, 2)} (p = {number(r.kendall_p, 3)})"
+        title, unit = r.title, r.unit
+        if dataset is not None and r.table in dataset.specs:
+            indicator = next((i for i in dataset.spec(r.table).indicators if i.name == r.indicator), None)
+            if indicator is not None:
+                title, unit = indicator.display, indicator.text("unit")
+        rows.append([prose(_("Table {number}").format(number=r.table_number)), esc(title), esc(unit), prose(_(r.kind)),
                      esc(f"{r.first_year}-{r.last_year}"), esc(number(r.first_value)), esc(number(r.last_value)),
                      esc(percent(r.cagr)), esc(trend), esc(tau)])
     return rows
@@ -193,13 +208,14 @@ def growth_section(dataset: Dataset, links: Links) -> str:
     from ..stats.summary import growth_summary
 
     summary = growth_summary(dataset)
-    headers = ["Table", "Indicator", "Unit", "Kind", "Years", "First", "Last", "CAGR", "Trend growth (95 % CI)", "Kendall's tau (p)"]
-    return ("<section id=\"growth\"><h2>Growth summary</h2>\n"
-            f"<p>One row per yearly indicator: compound annual growth from the first to the last year with a value, "
-            f"the log-linear trend growth with its 95 % confidence interval, and Kendall's rank correlation with the year. "
-            f"A level is a stock in place each year, a flow is counted during it. "
-            f"Full precision in {links.to('tables/growth.csv')}.</p>\n"
-            + html_table(headers, growth_rows(summary), numeric=(5, 6, 7, 8, 9)) + "\n</section>")
+    headers = [_("Table"), _("Indicator"), _("Unit"), _("Kind"), _("Years"), _("First"), _("Last"), _("CAGR"),
+               _("Trend growth (95 % CI)"), _("Kendall's tau (p)")]
+    intro = prose(_("One row per yearly indicator: compound annual growth from the first to the last year with a value, "
+                  "the log-linear trend growth with its 95 % confidence interval, and Kendall's rank correlation with the year. "
+                  "A level is a stock in place each year, a flow is counted during it. Full precision in {file}."))
+    return (f"<section id=\"growth\"><h2>{prose(_('Growth summary'))}</h2>\n"
+            f"<p>{intro.format(file=links.to('tables/growth.csv'))}</p>\n"
+            + html_table(headers, growth_rows(summary, dataset), numeric=(5, 6, 7, 8, 9)) + "\n</section>")
 
 
 def audit_section(dataset: Dataset, links: Links) -> str:
@@ -210,9 +226,11 @@ def audit_section(dataset: Dataset, links: Links) -> str:
     grades = grade_tables(checks)
     grade_rows = [[esc(g.table), esc(g.grade), esc(g.reasons)] for g in grades.itertuples()]
     files = ", ".join(links.to(f) for f in ("audit/audit.md", "audit/audit.csv", "audit/grades.csv"))
-    return ("<section id=\"audit\"><h2>Audit findings</h2>\n" + markdown_html(findings_markdown(checks, grades))
-            + "<h3>Grades</h3>\n" + html_table(["Table", "Grade", "Reasons"], grade_rows)
-            + f"\n<p>Every check, with its rule, numbers and verdict: {files}.</p>\n</section>")
+    heading, grades_heading = prose(_("Audit findings")), prose(_("Grades"))
+    every = prose(_("Every check, with its rule, numbers and verdict:"))
+    return (f"<section id=\"audit\"><h2>{heading}</h2>\n" + markdown_html(findings_markdown(checks, grades))
+            + f"<h3>{grades_heading}</h3>\n" + html_table([_("Table"), _("Grade"), _("Reasons")], grade_rows)
+            + f"\n<p>{every} {files}.</p>\n</section>")
 
 
 def notebook_link(stem: str, links: Links) -> str:
@@ -224,11 +242,14 @@ def notebook_link(stem: str, links: Links) -> str:
 
 def notebooks_section(notebooks: list[Path], links: Links) -> str:
     if not notebooks:
-        return ("<section id=\"notebooks\"><h2>Notebooks</h2>\n<p>The notebooks were not run for this output "
-                "(<code>reproduce</code> without notebooks).</p></section>")
+        return (f"<section id=\"notebooks\"><h2>{prose(_('Notebooks'))}</h2>\n<p>"
+                + prose(_("The notebooks were not run for this output ({command} without notebooks).")).format(command="<code>reproduce</code>")
+                + "</p></section>")
+    executed = _("executed .ipynb")
     items = [f"<li>{notebook_link(p.stem, links)}: {esc(notebook_title(p))} "
-             f"({links.to(f'notebooks/{p.name}', 'executed .ipynb')})</li>" for p in notebooks]
-    return ("<section id=\"notebooks\"><h2>Notebooks</h2>\n<p>Each notebook, executed on these data, rendered as a page:</p>\n<ul>\n"
+             f"({links.to(f'notebooks/{p.name}', executed)})</li>" for p in notebooks]
+    heading, intro = prose(_("Notebooks")), prose(_("Each notebook, executed on these data, rendered as a page:"))
+    return (f"<section id=\"notebooks\"><h2>{heading}</h2>\n<p>{intro}</p>\n<ul>\n"
             + "\n".join(items) + "\n</ul></section>")
 
 
@@ -254,21 +275,23 @@ def outputs_map(dataset: Dataset) -> list[dict]:
         files = [f"tables/data_{name}.csv"]
         if not dataset.table(name).totals.empty:  # written exactly when there is a printed total row
             files.append(f"tables/data_{name}_printed_totals.csv")
-        entries.append({"paper": f"Table {spec.number}", "what": spec.caption, "notebook": table_notebook(dataset, name),
+        entries.append({"paper": _("Table {number}").format(number=spec.number), "what": spec.text("caption"),
+                        "notebook": table_notebook(dataset, name),
                         "inputs": [Path(spec.path).name] if spec.path else [], "files": files})
     numbers = [dataset.spec(n).number for n in dataset.table_names() if dataset.spec(n).keyed_by == "year"]
     if numbers:
-        span = f"Tables {min(numbers)}-{max(numbers)}" if len(numbers) > 1 else f"Table {numbers[0]}"
-        entries.append({"paper": span, "what": "Growth summary: CAGR, trend growth and 95 % CI, Kendall's tau",
+        span = (_("Tables {first}-{last}").format(first=min(numbers), last=max(numbers)) if len(numbers) > 1
+                else _("Table {number}").format(number=numbers[0]))
+        entries.append({"paper": span, "what": _("Growth summary: CAGR, trend growth and 95 % CI, Kendall's tau"),
                         "notebook": "01-overview", "inputs": [], "files": ["tables/growth.csv"]})
     extra = [n for n in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number) if not dataset.spec(n).reference]
-    entries.append({"paper": "Tables the data add", "what": "Every table beyond the paper's five: figures, a chart per indicator, growth",
+    entries.append({"paper": _("Tables the data add"), "what": _("Every table beyond the paper's five: figures, a chart per indicator, growth"),
                     "notebook": "10-more-tables", "inputs": [], "files": [f"tables/data_{n}.csv" for n in extra]})
-    entries.append({"paper": "Tables and text", "what": "Reviewer audit: totals, text counts, claims, grades",
+    entries.append({"paper": _("Tables and text"), "what": _("Reviewer audit: totals, text counts, claims, grades"),
                     "notebook": "08-audit", "inputs": [], "files": ["audit/audit.csv", "audit/grades.csv", "audit/audit.md"]})
     for spec in figures_for(dataset):
-        where = ", ".join(f"Table {dataset.spec(t).number}" for t in spec.tables if t in dataset.specs)
-        entries.append({"paper": where, "what": f"Figure: {spec.caption}", "notebook": spec.notebook, "inputs": [],
+        where = ", ".join(_("Table {number}").format(number=dataset.spec(t).number) for t in spec.tables if t in dataset.specs)
+        entries.append({"paper": where, "what": _("Figure: {caption}").format(caption=_(spec.caption)), "notebook": spec.notebook, "inputs": [],
                         "files": [f"figures/{spec.name}.png", f"figures/{spec.name}.svg"]})
     return entries
 
@@ -276,7 +299,7 @@ def outputs_map(dataset: Dataset) -> list[dict]:
 def outputs_map_rows(dataset: Dataset, links: Links) -> list[list[str]]:
     rows = []
     for entry in outputs_map(dataset):
-        files = [esc(f"input: {name}") for name in entry["inputs"]] + [links.to(f) for f in entry["files"]]
+        files = [esc(_("input: {name}").format(name=name)) for name in entry["inputs"]] + [links.to(f) for f in entry["files"]]
         rows.append([esc(entry["paper"]), esc(entry["what"]), notebook_link(entry["notebook"], links), ", ".join(files)])
     return rows
 
@@ -284,27 +307,31 @@ def outputs_map_rows(dataset: Dataset, links: Links) -> list[list[str]]:
 def outputs_map_section(dataset: Dataset, links: Links) -> str:
     csvs = sorted((links.root / "tables").glob("*.csv"))
     every = ", ".join(links.to(f"tables/{p.name}", p.name) for p in csvs)
-    return ("<section id=\"outputs\"><h2>What makes what</h2>\n"
-            "<p>Each of the paper's tables and each figure, the notebook that presents it and the files it is written to.</p>\n"
-            + html_table(["Paper", "What", "Notebook", "Output files"], outputs_map_rows(dataset, links))
-            + f"\n<p>Every table as CSV: {every}; all of them, one sheet each, in {links.to('tables/tables.xlsx')}.</p>\n</section>")
+    intro = prose(_("Each of the paper's tables and each figure, the notebook that presents it and the files it is written to."))
+    closing = prose(_("Every table as CSV: {every}; all of them, one sheet each, in {workbook}."))
+    return (f"<section id=\"outputs\"><h2>{prose(_('What makes what'))}</h2>\n"
+            f"<p>{intro}</p>\n"
+            + html_table([_("Paper"), _("What"), _("Notebook"), _("Output files")], outputs_map_rows(dataset, links))
+            + f"\n<p>{closing.format(every=every, workbook=links.to('tables/tables.xlsx'))}</p>\n</section>")
 
 
+@in_data_language
 def write_report(dataset: Dataset, root: Path, *, notebooks: list[Path]) -> list[str]:
     """Write report/index.html under `root`, the output folder written so far (tables, audit, figures, notebook pages)."""
     from .. import __version__
 
     links = Links(root)
-    title = f"Replication report: policy communication in {dataset.province}"
-    nav = ("<nav><ul><li><a href=\"#paper\">The paper</a></li><li><a href=\"#figures\">Key figures</a></li>"
-           "<li><a href=\"#growth\">Growth summary</a></li><li><a href=\"#audit\">Audit findings</a></li>"
-           "<li><a href=\"#sources\">Sources</a></li><li><a href=\"#notebooks\">Notebooks</a></li><li><a href=\"#outputs\">What makes what</a></li></ul></nav>")
+    title = _("Replication report: policy communication in {province}").format(province=dataset.province)
+    sections = (("paper", _("The paper")), ("figures", _("Key figures")), ("growth", _("Growth summary")),
+                ("audit", _("Audit findings")), ("sources", _("Sources")), ("notebooks", _("Notebooks")),
+                ("outputs", _("What makes what")))
+    nav = "<nav><ul>" + "".join(f"<li><a href=\"#{key}\">{esc(text)}</a></li>" for key, text in sections) + "</ul></nav>"
     body = "\n".join([
         f"<header><h1>{esc(title)}</h1></header>", nav, "<main>",
         citation_section(dataset), figures_section(dataset, links), growth_section(dataset, links),
         audit_section(dataset, links), sources_section(dataset), notebooks_section(notebooks, links), outputs_map_section(dataset, links),
-        "</main>", f"<footer>Written by <code>laocai-stats reproduce</code> (laocai-stats {esc(__version__)}) "
-        f"from {esc(Path(dataset.source).name)}.</footer>",
+        "</main>", "<footer>" + _("Written by {command} (laocai-stats {version}) from {file}.").format(
+            command="<code>laocai-stats reproduce</code>", version=esc(__version__), file=esc(Path(dataset.source).name)) + "</footer>",
     ])
     path = root / REPORT_DIR / "index.html"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -110,3 +110,16 @@ def save_figure(fig, stem: Path, *, formats=(".png", ".svg"), tight: bool = True
         fig.savefig(path, bbox_inches="tight" if tight else None, metadata=SAVE_METADATA[suffix])
         paths.append(path)
     return paths
+
+
+def percent_axis(axis) -> None:
+    """Tick labels of fractions as percentages, with the current language's separators (Vietnamese: 29,5 %)."""
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+    from ..text import DEFAULT_LANGUAGE, language, percent
+
+    if language() == DEFAULT_LANGUAGE:
+        axis.set_major_formatter(PercentFormatter(1.0))
+    else:
+        axis.set_major_formatter(FuncFormatter(lambda value, _pos: percent(value, 0)))
+

@@ -7,16 +7,38 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import LaocaiError
+from ..text import N_, NC_, _, pgettext
 from ..workbook.writer import save_deterministic
 
 MAX_SHEET_NAME = 31  # Excel's limit
-CONTENTS_SHEET = "Contents"
+CONTENTS_SHEET = N_("Contents")
+# The headings of the CSV columns in tables.xlsx, marked for the catalogue (msgctxt "column"); the CSVs keep the names.
+COLUMN_HEADINGS = (
+    NC_("column", "agent_staff"), NC_("column", "base"), NC_("column", "cagr"), NC_("column", "change"),
+    NC_("column", "channel"), NC_("column", "collection_points"), NC_("column", "declined"),
+    NC_("column", "denominator"), NC_("column", "first_value"), NC_("column", "first_year"), NC_("column", "grew"),
+    NC_("column", "group"), NC_("column", "index"), NC_("column", "indicator"), NC_("column", "indicators"),
+    NC_("column", "kendall_method"), NC_("column", "kendall_n"), NC_("column", "kendall_p"),
+    NC_("column", "kendall_tau"), NC_("column", "kind"), NC_("column", "label"), NC_("column", "last_value"),
+    NC_("column", "last_year"), NC_("column", "median_cagr"), NC_("column", "n_missing"), NC_("column", "n_years"),
+    NC_("column", "numerator"), NC_("column", "pct_change"), NC_("column", "peak_value"), NC_("column", "peak_year"),
+    NC_("column", "period_total"), NC_("column", "previous"), NC_("column", "province"), NC_("column", "ratio"),
+    NC_("column", "share"), NC_("column", "share_of_points"), NC_("column", "share_of_staff"),
+    NC_("column", "source"), NC_("column", "staff_per_point"), NC_("column", "table"), NC_("column", "table_number"),
+    NC_("column", "title"), NC_("column", "trend_growth"), NC_("column", "trend_growth_high"),
+    NC_("column", "trend_growth_low"), NC_("column", "trend_n"), NC_("column", "trend_note"),
+    NC_("column", "trough_value"), NC_("column", "trough_year"), NC_("column", "unchanged"), NC_("column", "unit"),
+    NC_("column", "value"), NC_("column", "without_rate"), NC_("column", "year"),
+    NC_("column", "activities"), NC_("column", "activity"), NC_("column", "cagr_q1"), NC_("column", "cagr_q3"), NC_("column", "cagr_without_last_year"),
+    NC_("column", "direction"), NC_("column", "kendall_p_bh"), NC_("column", "kendall_p_holm"), NC_("column", "loglinear_r2"), NC_("column", "no_clear_direction"),
+    NC_("column", "no_trend"), NC_("column", "note"), NC_("column", "status"), NC_("column", "primary"), NC_("column", "theil_sen_growth"), NC_("column", "theil_sen_high"), NC_("column", "theil_sen_low"),
+)
 
 
 def sheet_names(stems) -> dict[str, str]:
     """A unique Excel sheet name (at most 31 characters) for each table's file stem, in order."""
     names: dict[str, str] = {}
-    used = {CONTENTS_SHEET.lower()}
+    used = {_(CONTENTS_SHEET).lower()}
     for stem in stems:
         name = stem[:MAX_SHEET_NAME]
         number = 2
@@ -64,8 +86,8 @@ def build_tables_workbook(tables: dict[str, pd.DataFrame], *, descriptions: dict
     number_formats = number_formats or {}
     wb = Workbook()
     contents = wb.active
-    contents.title = CONTENTS_SHEET
-    contents.append(["Sheet", "What it holds", "CSV file", "Rows", "Columns"])
+    contents.title = _(CONTENTS_SHEET)
+    contents.append([_("Sheet"), _("What it holds"), _("CSV file"), _("Rows"), _("Columns")])
     for stem, frame in tables.items():
         contents.append([names[stem], cell_value(descriptions.get(stem, "")), f"{stem}.csv", len(frame), len(frame.columns)])
     for cell in contents[1]:
@@ -82,7 +104,8 @@ def build_tables_workbook(tables: dict[str, pd.DataFrame], *, descriptions: dict
     contents.freeze_panes = "A2"
     for stem, frame in tables.items():
         ws = wb.create_sheet(names[stem])
-        ws.append([cell_value(str(c)) for c in frame.columns])
+        # Headings for people, in the current language; the CSV beside it keeps the machine names.
+        ws.append([cell_value(pgettext("column", str(c))) for c in frame.columns])
         for cell in ws[1]:
             cell.font = bold
         for row in frame.itertuples(index=False, name=None):

@@ -15,6 +15,7 @@ from ..data.dataset import Dataset, default_data_dir, open_dataset
 from ..errors import DataError, LaocaiError
 from ..publish.outputs import MANIFEST, check_output_folder, staged_folder, write_csv
 from ..publish.report import NOTEBOOK_HTML_DIR, REPORT_DIR, write_report
+from ..text import in_data_language
 
 NOTEBOOK_DIR_NAME = "notebooks"
 CELL_TIMEOUT = 600  # seconds for one cell
@@ -327,10 +328,18 @@ def notebook_parameters(data, dataset: Dataset, province: str | None) -> dict:
     return parameters
 
 
-def reproduce(out, data=None, *, province: str | None = None, jobs: int | None = None,
+def reproduce(out, data=None, *, province: str | None = None, lang: str | None = None, jobs: int | None = None,
               notebooks: bool = True, progress: bool = True) -> Result:
-    """Rebuild everything into `out`; on any failure the earlier `out` is left exactly as it was."""
-    dataset = open_dataset(data, province=province)
+    """Rebuild everything into `out`; on any failure the earlier `out` is left exactly as it was.
+
+    Text for people (report, figures, narrative, tables.xlsx headings) is in `lang`, else in the data's own language.
+    """
+    dataset = open_dataset(data, province=province, lang=lang)
+    return _reproduce(dataset, out, data, province=province, jobs=jobs, notebooks=notebooks, progress=progress)
+
+
+@in_data_language
+def _reproduce(dataset: Dataset, out, data, *, province, jobs, notebooks, progress) -> Result:
     inputs = [dataset.source]
     out = check_output_folder(out, inputs)  # refused before any work, and again when the staging folder is made
     errors = [p for p in dataset.problems() if p.severity == "error"]

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..data.dataset import Dataset, open_dataset
 from ..errors import DataError, LaocaiError
+from ..text import _
 from .growth import cagr, index
 from .ratios import RATIOS, ratios_as_series, yearly_ratios
 from .summary import yearly_frame
@@ -326,7 +327,7 @@ def compare(sources, others=(), *, check: bool = True) -> Comparison:
     notes = comparison_notes(provinces, shared, ranking, ratio_shared, name_notes)
     notes = _not_reported_notes(notes, datasets)
     labels = {i.name: i.display for d in datasets for t in d.table_names() for i in d.spec(t).indicators}
-    labels.update({r.name: r.label for r in RATIOS})
+    labels.update({r.name: _(r.label) for r in RATIOS})
     return Comparison(
         provinces=provinces,
         stacked=stacked,

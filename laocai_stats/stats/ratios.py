@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.dataset import Dataset, as_dataset
+from ..text import N_
 
 
 @dataclass(frozen=True)
@@ -22,12 +23,12 @@ class Ratio:
 #: Every yearly ratio the analysis reports; the figures, notebooks and growth tables read this.
 RATIOS = (
     Ratio("attendees_per_training_conference", "conferences", "training_attendees", "training_conferences",
-          "people per conference", "Attendees per training conference, consultation, dialogue or seminar"),
+          N_("people per conference"), N_("Attendees per training conference, consultation, dialogue or seminar")),
     Ratio("attendees_per_post_office_conference", "conferences", "post_office_attendees", "post_office_conferences",
-          "people per conference", "Attendees per Post Office voluntary-insurance conference"),
+          N_("people per conference"), N_("Attendees per Post Office voluntary-insurance conference")),
     Ratio("attendees_per_health_insurance_conference", "conferences", "health_insurance_attendees", "health_insurance_conferences",
-          "people per conference", "Attendees per health insurance conference"),
-    Ratio("visits_per_article", "website", "visits", "articles", "visits per article", "Website visits per article posted"),
+          N_("people per conference"), N_("Attendees per health insurance conference")),
+    Ratio("visits_per_article", "website", "visits", "articles", N_("visits per article"), N_("Website visits per article posted")),
 )
 
 
@@ -86,7 +87,7 @@ def agent_ratios(dataset: Dataset) -> pd.DataFrame:
     wide = table.rows.pivot(index="group", columns="indicator", values="value")
     order = list(dict.fromkeys(table.rows["group"]))
     wide = wide.reindex(order)
-    labels = {g.name: g.label for g in table.spec.groups}
+    labels = {g.name: g.text("label") for g in table.spec.groups}
     staff = wide["agent_staff"].astype("Float64")
     points = wide["collection_points"].astype("Float64")
     staff_total = np.nan if staff.isna().any() else staff.sum()

@@ -91,7 +91,7 @@ def growth_summary(dataset: Dataset) -> pd.DataFrame:
     for name in dataset.table_names():
         spec = dataset.spec(name)
         for i in spec.indicators:
-            meta[(name, i.name)] = {"kind": i.kind, "title": i.display, "label": i.label, "table_number": spec.number}
+            meta[(name, i.name)] = {"kind": i.kind, "title": i.display, "label": i.text("label"), "table_number": spec.number}
     for column in ("kind", "title", "label", "table_number"):
         out[column] = [meta[(t, i)][column] for t, i in zip(out["table"], out["indicator"])]
     return out[GROWTH_COLUMNS + EXTRA_COLUMNS].reset_index(drop=True)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from ..text import N_  # marks the words of growth.csv that prose translates
 from .growth import SeriesArrays, each_series, typed_frame
 
 # Up to this many points the permutation distribution is enumerated in full (8! = 40,320 orderings, all scored at
@@ -35,9 +36,9 @@ def log_linear_trend(frame: pd.DataFrame, *, level: float = 0.95) -> pd.DataFram
         if n < 3:
             note = f"needs at least 3 years with a value, has {n}"
         elif (y <= 0).any():
-            note = "a value of 0 has no logarithm"
+            note = N_("a value of 0 has no logarithm")
         elif len(set(y)) == 1:
-            growth, note = 0.0, "constant series: no spread, so no interval"
+            growth, note = 0.0, N_("constant series: no spread, so no interval")
         else:
             slope, stderr = ols_slope(x, np.log(y))
             t = _t_quantile(0.5 + level / 2, n - 2)
@@ -123,19 +124,19 @@ def kendall_trend(frame: pd.DataFrame) -> pd.DataFrame:
         if len(known) < 3:
             method = f"needs at least 3 years with a value, has {len(known)}"
         elif len(set(y)) == 1:
-            method = "constant series: no trend to test"
+            method = N_("constant series: no trend to test")
         elif len(set(y)) == len(y):
             from scipy import stats  # here: the import costs half a second that the other statistics do not need
 
             result = stats.kendalltau(x, y, method="exact")
-            tau, p, method = _tau_b(x, y), float(result.pvalue), "exact"
+            tau, p, method = _tau_b(x, y), float(result.pvalue), N_("exact")
         elif len(y) <= EXACT_PERMUTATION_MAX_N:
-            tau, p, method = _tau_b(x, y), _permutation_p(x, y), "exact permutation (ties)"
+            tau, p, method = _tau_b(x, y), _permutation_p(x, y), N_("exact permutation (ties)")
         else:
             from scipy import stats
 
             result = stats.kendalltau(x, y)
-            tau, p, method = _tau_b(x, y), float(result.pvalue), "asymptotic (ties)"
+            tau, p, method = _tau_b(x, y), float(result.pvalue), N_("asymptotic (ties)")
         row.update(kendall_tau=tau, kendall_p=p, kendall_method=method)
         rows.append(row)
     return typed_frame(rows, floats=("kendall_tau", "kendall_p"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..data.limits import too_many_digits
 from ..data.specs import YEAR_RANGE
-from ..text import nfc
+from ..text import N_, _, nfc
 
 # Beyond this a float no longer holds every whole number exactly; no count in these tables comes close.
 LARGEST_COUNT = 10**15
@@ -16,11 +16,12 @@ BLANKS = " \t\r\n\u00a0\u202f"
 # "1,263", "1.263", "1 263", "1.263.000": one kind of separator between groups of exactly three digits.
 THOUSANDS = re.compile(r"^\d{1,3}(?P<sep>[,.\u00a0\u202f ])\d{3}(?:(?P=sep)\d{3})*$")
 WHOLE = re.compile(r"^[+-]?\d+$")
-SEPARATOR_NAMES = {",": "','", ".": "'.'", " ": "a space", "\u00a0": "a no-break space", "\u202f": "a narrow no-break space"}
+SEPARATOR_NAMES = {",": "','", ".": "'.'", " ": N_("a space"), "\u00a0": N_("a no-break space"),
+                   "\u202f": N_("a narrow no-break space")}
 
 
-INVISIBLE = {"\u00a0": "a no-break space", "\u202f": "a narrow no-break space", "\u2007": "a figure space",
-             "\u200b": "a zero-width space", "\ufeff": "a zero-width no-break space"}
+INVISIBLE = {"\u00a0": N_("a no-break space"), "\u202f": N_("a narrow no-break space"), "\u2007": N_("a figure space"),
+             "\u200b": N_("a zero-width space"), "\ufeff": N_("a zero-width no-break space")}
 
 
 @dataclass(frozen=True)
@@ -61,18 +62,17 @@ def is_blank(value) -> bool:
 
 
 def _of_formula(cell: Cell) -> str:
-    return f" (the value of the formula {cell.formula})" if cell.formula else ""
+    return _(" (the value of the formula {formula})").format(formula=cell.formula) if cell.formula else ""
 
 
 def _formula_problem(cell: Cell) -> str | None:
     if cell.formula and cell.value is None:
-        return (
-            f"holds the formula {cell.formula} but no value was saved with it; open the file in Excel or "
-            "LibreOffice Calc and save it again (that stores the value), or type the number instead"
-        )
+        return _("holds the formula {formula} but no value was saved with it; open the file in Excel or "
+                 "LibreOffice Calc and save it again (that stores the value), or type the number instead").format(formula=cell.formula)
     if cell.data_type == "e":
-        where = f"the formula {cell.formula} gives" if cell.formula else "holds"
-        return f"{where} the error {cell.value}; expected a whole number"
+        if cell.formula:
+            return _("the formula {formula} gives the error {error}; expected a whole number").format(formula=cell.formula, error=cell.value)
+        return _("holds the error {error}; expected a whole number").format(error=cell.value)
     return None
 
 
@@ -85,9 +85,9 @@ def parse_count(cell: Cell) -> Parsed:
     if is_blank(value):
         return Parsed()
     if isinstance(value, bool):
-        return Parsed(error=f"expected a whole number, found {shown(value)}")
+        return Parsed(error=_("expected a whole number, found {value}").format(value=shown(value)))
     if isinstance(value, (dt.date, dt.time, dt.timedelta)):
-        return Parsed(error=f"expected a whole number, found the date or time {value}; format the cell as a number and retype it")
+        return Parsed(error=_("expected a whole number, found the date or time {value}; format the cell as a number and retype it").format(value=value))
     warning = None
     if isinstance(value, str):
         text = value.strip(BLANKS)
@@ -97,28 +97,29 @@ def parse_count(cell: Cell) -> Parsed:
         match = THOUSANDS.match(text)
         if match:
             number = int(re.sub(r"\D", "", text))
-            sep = SEPARATOR_NAMES[match.group("sep")]
-            warning = (f"read the text {shown(value)} as the whole number {number}, taking {sep} as a thousands "
-                       "separator; type figures as numbers, without separators, to be sure")
+            sep = _(SEPARATOR_NAMES[match.group("sep")])
+            warning = _("read the text {text} as the whole number {number}, taking {separator} as a thousands "
+                        "separator; type figures as numbers, without separators, to be sure").format(text=shown(value), number=number, separator=sep)
             value = number
         elif WHOLE.match(text):
             value = int(text)
-            warning = f"read the text {shown(cell.value)} as the number {value}; store figures as numbers, not text"
+            warning = _("read the text {text} as the number {number}; store figures as numbers, not text").format(text=shown(cell.value), number=value)
         else:
-            hint = "; a count cannot have a fraction" if re.fullmatch(r"[+-]?\d+[.,]\d+", text) else ""
-            return Parsed(error=f"expected a whole number (leave the cell blank if unknown), found {shown(value)}{hint}{_of_formula(cell)}")
+            hint = _("; a count cannot have a fraction") if re.fullmatch(r"[+-]?\d+[.,]\d+", text) else ""
+            return Parsed(error=_("expected a whole number (leave the cell blank if unknown), found {value}").format(value=shown(value))
+                          + hint + _of_formula(cell))
     if isinstance(value, float):
         if not math.isfinite(value):
-            return Parsed(error=f"expected a whole number, found {value}")
+            return Parsed(error=_("expected a whole number, found {value}").format(value=value))
         if not value.is_integer():
-            return Parsed(error=f"expected a whole number, found {shown(value)}{_of_formula(cell)}{_decimal_point_hint(value)}")
+            return Parsed(error=_("expected a whole number, found {value}").format(value=shown(value)) + _of_formula(cell) + _decimal_point_hint(value))
         value = int(value)
     if not isinstance(value, int):
-        return Parsed(error=f"expected a whole number, found {shown(value)}")
+        return Parsed(error=_("expected a whole number, found {value}").format(value=shown(value)))
     if value < 0:
-        return Parsed(error=f"expected a count of at least 0, found {value}{_of_formula(cell)}")
+        return Parsed(error=_("expected a count of at least 0, found {value}").format(value=value) + _of_formula(cell))
     if value >= LARGEST_COUNT:
-        return Parsed(error=f"expected a count below {LARGEST_COUNT:,}, found {value}")
+        return Parsed(error=_("expected a count below {largest}, found {value}").format(largest=f"{LARGEST_COUNT:,}", value=value))
     return Parsed(value=value, warning=warning)
 
 
@@ -126,7 +127,8 @@ def _decimal_point_hint(value: float) -> str:
     # 1.263 typed in a Vietnamese habit but stored by an English-locale Excel as one point two six three.
     thousands = value * 1000
     if 0 < value < 1000 and abs(thousands - round(thousands)) < 1e-6 and round(thousands) % 10:
-        return f"; if you meant {round(thousands)}, retype it without the '.' (Excel or LibreOffice Calc took it for a decimal point)"
+        return _("; if you meant {number}, retype it without the '.' (Excel or LibreOffice Calc took it for a decimal point)").format(
+            number=round(thousands))
     return ""
 
 
@@ -136,25 +138,25 @@ def parse_year(cell: Cell) -> Parsed:
     if problem:
         return Parsed(error=problem.replace("expected a whole number", "expected a year such as 2019"))
     value = cell.value
-    expected = "expected a year such as 2019"
+    expected = _("expected a year such as 2019")
     if is_blank(value):
         return Parsed()
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.time, dt.timedelta)):
-        return Parsed(error=f"{expected}, found {shown(value)}; format the cell as a number and type the year")
+        return Parsed(error=_("{expected}, found {value}; format the cell as a number and type the year").format(expected=expected, value=shown(value)))
     if isinstance(value, str):
         text = value.strip(BLANKS)
         too_long = too_many_digits(text) if text[:1].isdigit() or text[:1] in "+-" else None
         if too_long and (WHOLE.match(text) or THOUSANDS.match(text)):
             return Parsed(error=too_long)
         if not text.isascii() or not text.isdigit():
-            return Parsed(error=f"{expected}, found {shown(value)}")
+            return Parsed(error=_("{expected}, found {value}").format(expected=expected, value=shown(value)))
         value = int(text)
     if isinstance(value, float):
         if not (math.isfinite(value) and value.is_integer()):
-            return Parsed(error=f"{expected}, found {shown(value)}")
+            return Parsed(error=_("{expected}, found {value}").format(expected=expected, value=shown(value)))
         value = int(value)
     if not YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
-        return Parsed(error=f"expected a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}, found {value}")
+        return Parsed(error=_("expected a year between {first} and {last}, found {value}").format(first=YEAR_RANGE[0], last=YEAR_RANGE[1], value=value))
     return Parsed(value=value)
 
 

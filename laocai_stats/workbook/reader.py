@@ -19,23 +19,29 @@ from ..data.limits import (
 )
 from ..data.specs import TableSpec
 from ..errors import DataError, LaocaiError, Problem
+from ..text import N_, UnknownLanguage, _, check_language, use_language
 from .cells import Grid, coordinate, shown
 from .layout import (
     ABOUT_FIELDS,
     ABOUT_SHEET,
     INSTRUCTIONS_SHEET,
+    SOURCE_PREFIX,
+    SOURCES_HEADER,
     SOURCES_SHEET,
-    indicator_header,
+    forms,
+    indicator_headers,
     normal,
     reference_specs,
     sheet_name,
+    sheet_names,
     snake_id,
 )
 from .sheets import NOT_STATED, SheetResult, read_table_sheet
 
 MAX_ROWS, MAX_COLUMNS = 5000, 300
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-RESERVED = {normal(INSTRUCTIONS_SHEET), normal(ABOUT_SHEET), normal(SOURCES_SHEET)}
+
+TABLE_WORD = N_("Table")
 SAVE_AS = ("open it in Excel or LibreOffice Calc and save it as .xlsx (Excel: File > Save As, type 'Excel Workbook (*.xlsx)'; "
            "LibreOffice Calc: File > Save As..., file type 'Excel 2007-365 (.xlsx)', then 'Use Excel 2007-365!')")
 # Other spreadsheet formats are refused with the steps that turn them into .xlsx: one reader, one set of checks.
@@ -58,9 +64,13 @@ class WorkbookReader:
         self._head: list[Problem] = []
         self._tail: list[Problem] = []
         by_normal = {normal(title): grid for title, grid in grids.items()}
-        self._metadata = self._read_about(by_normal.get(normal(ABOUT_SHEET)))
-        self._metadata["sources"] = self._read_sources(by_normal.get(normal(SOURCES_SHEET)), grids)
-        self._results = self._read_tables(grids)
+        about = next((grid for title, grid in by_normal.items() if title in forms(ABOUT_SHEET)), None)
+        sources = next((grid for title, grid in by_normal.items() if title in forms(SOURCES_SHEET)), None)
+        self._metadata = self._read_about(about)
+        # Everything said about the workbook from here on is said in the workbook's own language.
+        with use_language(self._metadata["language"]):
+            self._metadata["sources"] = self._read_sources(sources, grids)
+            self._results = self._read_tables(grids)
         self.specs: dict[str, TableSpec] = {name: result.spec for name, result in self._results.items()}
         for title, grid in grids.items():
             if grid.truncated:
@@ -97,33 +107,47 @@ class WorkbookReader:
         return Problem(self._shown, message, sheet=sheet, cell=cell, severity=severity)
 
     def _read_about(self, grid: Grid | None) -> dict:
-        meta: dict = {key: None for key, _ in ABOUT_FIELDS}
+        meta: dict = {key: None for key, _label in ABOUT_FIELDS}
         if grid is None:
             self._head.append(self._problem("no such sheet, so the province is unnamed; copy the About sheet from a fresh "
                                             "`laocai-stats template` and type the province's name", sheet=ABOUT_SHEET, severity="warning"))
         else:
-            labels = {normal(label): key for key, label in ABOUT_FIELDS}
+            labels = {form: key for key, label in ABOUT_FIELDS for form in forms(label)}
             where = {}
             for row in range(1, min(grid.last_row, 100) + 1):
                 key = labels.get(normal(grid.value(row, 1)))
                 if key and key not in where:
                     meta[key] = grid.text(row, 2) or None
                     where[key] = coordinate(row, 2)
+        meta["language"] = self._language(meta.get("language"), grid, where if grid is not None else {})
+        if grid is not None:
             too_long = text_problem(meta["province"], MAX_PROVINCE_CHARS)
             if too_long:
                 self._head.append(self._problem(f"the province's name: {too_long}", sheet=grid.title, cell=where.get("province")))
                 meta["province"] = None
             elif not meta["province"]:
-                self._head.append(self._problem("the province's name is blank; type it here", sheet=grid.title,
-                                                cell=where.get("province"), severity="warning"))
+                with use_language(meta["language"]):
+                    self._head.append(self._problem(_("the province's name is blank; type it here"), sheet=grid.title,
+                                                    cell=where.get("province"), severity="warning"))
         meta["name"] = meta["name"] or snake_id(self.path.stem).replace("_", "-")
         meta.pop("format", None)
         return meta
 
+    def _language(self, typed, grid, where) -> str:
+        """The workbook's language, as its About sheet records it; English if it says none or one laocai-stats lacks."""
+        if not typed:
+            return "en"
+        try:
+            return check_language(typed)
+        except UnknownLanguage as exc:
+            self._head.append(self._problem(f"{exc}; the workbook is read in English", sheet=grid.title,
+                                            cell=where.get("language"), severity="warning"))
+            return "en"
+
     def _read_sources(self, grid: Grid | None, grids: dict[str, Grid]) -> list[dict]:
         if grid is None:
             return []
-        header = next((r for r in range(1, 31) if normal(grid.value(r, 1)) == "sheet"), None)
+        header = next((r for r in range(1, 31) if normal(grid.value(r, 1)) in forms(SOURCES_HEADER[0])), None)
         if header is None:
             if grid.last_row:
                 self._tail.append(self._problem("expected a header row starting with 'Sheet' (row 4 of the template); the sources were not read",
@@ -137,11 +161,11 @@ class WorkbookReader:
                 continue
             warn = lambda message, column: self._tail.append(self._problem(message, sheet=grid.title, cell=coordinate(row, column), severity="warning"))
             if sheet and normal(sheet) not in titles:
-                warn(f"no sheet named {shown(sheet)} in this workbook", 1)
+                warn(_("no sheet named {sheet} in this workbook").format(sheet=shown(sheet)), 1)
             if cells and not _is_cell_range(cells):
-                warn(f"expected cells such as E5 or E5:I11, found {shown(cells)}", 2)
+                warn(_("expected cells such as E5 or E5:I11, found {cells}").format(cells=shown(cells)), 2)
             if not source:
-                warn("the source is blank; write the document the figures come from (title, page, date)", 3)
+                warn(_("the source is blank; write the document the figures come from (title, page, date)"), 3)
             sources.append({"sheet": sheet, "cells": cells, "source": source, "note": note})
         return sources
 
@@ -155,24 +179,27 @@ class WorkbookReader:
             if title is None:
                 result = SheetResult(spec)
                 result.problems.append(self._problem(
-                    f"no such sheet; expected one for Table {spec.number} ({spec.caption}): copy it from a fresh `laocai-stats template`",
+                    _("no such sheet; expected one for Table {number} ({caption}): copy it from a fresh `laocai-stats template`").format(
+                        number=spec.number, caption=spec.text("caption")),
                     sheet=expected))
                 results[name] = result
                 continue
             result = read_table_sheet(grids[title], spec, self._shown)
             if title != expected:
-                result.problems.insert(0, self._problem(f"read as Table {spec.number} ({name}); expected the sheet name '{expected}'",
+                result.problems.insert(0, self._problem(_("read as Table {number} ({name}); expected the sheet name '{expected}'").format(
+                                                            number=spec.number, name=name, expected=expected),
                                                         sheet=title, severity="warning"))
             self._check_sourced(result, title)
             results[name] = result
         claimed = set(matched.values())
         for title in grids:
-            if title in claimed or normal(title) in RESERVED:
+            if title in claimed or normal(title) in reserved():
                 continue
-            found = NEW_TABLE.match(" ".join(title.split()))
+            found = new_table(" ".join(title.split()))
             if found is None:
-                self._tail.append(self._problem("extra sheet, not read: only the About, Sources and 'Table N ...' sheets are read; "
-                                                "to add a table, name its sheet 'Table N short name' (N after the paper's tables)",
+                self._tail.append(self._problem(_("extra sheet, not read: only the {about}, {sources} and '{table} N ...' sheets are read; "
+                                                  "to add a table, name its sheet '{table} N short name' (N after the paper's tables)").format(
+                                                    about=_(ABOUT_SHEET), sources=_(SOURCES_SHEET), table=_(TABLE_WORD)),
                                                 sheet=title, severity="warning"))
                 continue
             result = self._read_new_table(grids[title], int(found.group(1)), found.group(2), results)
@@ -183,8 +210,9 @@ class WorkbookReader:
     def _check_sourced(self, result: SheetResult, title: str) -> None:
         sourced = {normal(s["sheet"]) for s in self._metadata["sources"] if s["source"]}
         if result.has_figures and result.spec.source == NOT_STATED and normal(title) not in sourced:
-            result.problems.append(self._problem("the figures have no source: write where they come from after 'Source:', "
-                                                 "or on the Sources sheet", sheet=title, cell=result.source_cell, severity="warning"))
+            result.problems.append(self._problem(_("the figures have no source: write where they come from after '{prefix}', "
+                                                   "or on the {sheet} sheet").format(prefix=_(SOURCE_PREFIX), sheet=_(SOURCES_SHEET)),
+                                                 sheet=title, cell=result.source_cell, severity="warning"))
 
     def _read_new_table(self, grid: Grid, number: int, short: str, results: dict[str, SheetResult]) -> SheetResult:
         """A table the paper does not have: its definition comes from the sheet itself."""
@@ -192,7 +220,7 @@ class WorkbookReader:
         if name in results:
             name = f"{name}_{number}"
         title_text = grid.text(1, 1)
-        heading = re.match(rf"^\s*table\s*{number}\s*:\s*(.*)$", title_text, re.IGNORECASE)
+        heading = re.match(rf"^\s*(?:{table_words()})\s*{number}\s*:\s*(.*)$", title_text, re.IGNORECASE)
         caption_text = heading.group(1).strip() if heading else ""
         base = TableSpec(name=name, number=number, caption=caption_text or short or name, section="", source="",
                          keyed_by="year", printed_layout="indicators_in_rows", indicators=(), path=grid.title,
@@ -200,27 +228,45 @@ class WorkbookReader:
         result = read_table_sheet(grid, base, self._shown)
         taken = next((r for r in results.values() if r.spec.number == number), None)
         if taken is not None:
-            result.problems.insert(0, self._problem(f"Table {number} is already '{taken.spec.path or sheet_name(taken.spec)}'; number the new table "
-                                                    "after the others, in the sheet name and in the title cell", sheet=grid.title))
+            result.problems.insert(0, self._problem(_("Table {number} is already '{sheet}'; number the new table "
+                                                      "after the others, in the sheet name and in the title cell").format(
+                                                        number=number, sheet=taken.spec.path or sheet_name(taken.spec)), sheet=grid.title))
         if not caption_text:
-            result.problems.insert(0, self._problem(f"a new table needs its caption in the title cell, as 'Table {number}: what the table counts'; "
-                                                    f"found {shown(title_text) if title_text else 'a blank cell'}", sheet=grid.title, cell="A1"))
+            result.problems.insert(0, self._problem(_("a new table needs its caption in the title cell, as '{table} {number}: what the "
+                                                      "table counts'; found {found}").format(
+                                                        table=_(TABLE_WORD), number=number,
+                                                        found=shown(title_text) if title_text else _("a blank cell")),
+                                                    sheet=grid.title, cell="A1"))
         self._check_sourced(result, grid.title)
         if not any(p.severity == "error" for p in result.problems):
-            result.problems.insert(0, self._problem(f"new table '{name}' (Table {number}: {result.spec.caption}), "
-                                                    f"{len(result.spec.indicators)} indicator(s)", sheet=grid.title, severity="info"))
+            result.problems.insert(0, self._problem(_("new table '{name}' (Table {number}: {caption}), {count} indicator(s)").format(
+                                                        name=name, number=number, caption=result.spec.caption,
+                                                        count=len(result.spec.indicators)), sheet=grid.title, severity="info"))
         return result
 
 
-NEW_TABLE = re.compile(r"^table\s*(\d+)\s*(.*)$", re.IGNORECASE)
+def reserved() -> frozenset[str]:
+    """The sheets that hold no table, in every language."""
+    return forms(INSTRUCTIONS_SHEET) | forms(ABOUT_SHEET) | forms(SOURCES_SHEET)
+
+
+def table_words() -> str:
+    """'Table' in every language, as a regular expression ('table|bảng')."""
+    return "|".join(re.escape(word) for word in sorted(forms(TABLE_WORD)))
+
+
+def new_table(title: str):
+    """The number and short name of a sheet named like a table ('Table 6 facebook', 'Bảng 6 facebook'), else None."""
+    return re.match(rf"^(?:{table_words()})\s*(\d+)\s*(.*)$", title, re.IGNORECASE)
 
 
 def match_sheets(grids: dict[str, Grid], specs: dict[str, TableSpec]) -> dict[str, str]:
-    """Table name -> sheet title: by exact name, then loosely by name, then by what the sheet holds."""
+    """Table name -> sheet title: by exact name (in any language), then loosely by name, then by what the sheet holds."""
+    words = "|".join(re.escape(word) for word in sorted(forms(TABLE_WORD)))
     tiers = [
-        lambda title, spec: title == sheet_name(spec),
-        lambda title, spec: normal(title) == normal(sheet_name(spec)),
-        lambda title, spec: re.match(rf"table\s*{spec.number}(?!\d)", normal(title)) is not None,
+        lambda title, spec: title in sheet_names(spec),
+        lambda title, spec: normal(title) in {normal(name) for name in sheet_names(spec)},
+        lambda title, spec: re.match(rf"(?:{words})\s*{spec.number}(?!\d)", normal(title)) is not None,
         lambda title, spec: _holds_table(grids[title], spec),
     ]
     matched: dict[str, str] = {}
@@ -231,18 +277,18 @@ def match_sheets(grids: dict[str, Grid], specs: dict[str, TableSpec]) -> dict[st
                 continue
             taken = set(matched.values())
             for title in grids:
-                if title not in taken and normal(title) not in RESERVED and tier(title, spec):
+                if title not in taken and normal(title) not in reserved() and tier(title, spec):
                     matched[spec.name] = title
                     break
     return matched
 
 
 def _holds_table(grid: Grid, spec: TableSpec) -> bool:
-    if normal(grid.value(1, 1)).startswith(f"table {spec.number}:"):
+    if any(normal(grid.value(1, 1)).startswith(f"{word} {spec.number}:") for word in forms(TABLE_WORD)):
         return True
     keys = {normal(i.name) for i in spec.indicators}
     if spec.keyed_by == "group":
-        keys |= {normal(indicator_header(i)) for i in spec.indicators}
+        keys = set().union(*(indicator_headers(i) for i in spec.indicators))
     texts = {normal(cell.value) for (row, _), cell in grid.cells.items() if row <= 60 and isinstance(cell.value, str)}
     return bool(keys & texts)
 

@@ -20,25 +20,29 @@ from .cells import (
 )
 from .layout import (
     CHANNEL_HEADER,
-    CHANNELS,
     HEADER_ROW,
     ID_HEADER,
     KIND_HEADER,
-    KINDS,
     SNAKE_ID,
     SOURCE_PREFIX,
     TOTAL_LABEL,
     UNIT_HEADER,
+    forms,
     indicator_header,
+    in_every_language,
+    indicator_headers,
     label_header,
+    label_headers,
     normal,
     offers_total,
     snake_id,
 )
+from ..text import _
+from .definitions import added_indicator, check_definition, unknown_id
 
 HEADER_SEARCH_ROWS = 30
 NUMBER_HEADERS = {"no.", "no", "s. no", "s.no", "stt", "#"}
-YEAR_LABEL_HEADERS = {"indicator", "indicators", "targets"}
+YEAR_LABEL_HEADERS = {"indicator", "indicators", "targets", "chỉ tiêu"}
 # A row starting like this ends the table: notes typed straight under it, with no blank row between.
 NOTE_START = re.compile(r"^\s*(notes?|sources?|ghi chú|nguồn)\s*:", re.IGNORECASE)
 JUMP = 10
@@ -105,9 +109,9 @@ class _TableSheet:
     def read(self) -> None:
         header = self.find_header()
         if header is None:
-            after = "the years" if self.by_year else "the column headings"
-            self.problem(f"expected a header row with '{ID_HEADER}' in column A (row {HEADER_ROW} of the template) "
-                         f"followed by {after}; found none in the first {HEADER_SEARCH_ROWS} rows")
+            after = _("the years") if self.by_year else _("the column headings")
+            self.problem(_("expected a header row with '{id}' in column A (row {row} of the template) followed by {after}; "
+                           "found none in the first {rows} rows").format(id=_(ID_HEADER), row=HEADER_ROW, after=after, rows=HEADER_SEARCH_ROWS))
             return
         source, source_cell = self.find_source(header)
         self.result.source_cell = source_cell
@@ -126,7 +130,7 @@ class _TableSheet:
         self.check_totals(columns)
         self.check_below(end, columns)
         if not self.result.has_figures and not any(p.severity == "error" for p in self.result.problems):
-            self.warn("no figures entered yet; type them in the table, or leave the sheet as it is if none are known")
+            self.warn(_("no figures entered yet; type them in the table, or leave the sheet as it is if none are known"))
         changes = {"source": source or NOT_STATED, "path": self.grid.title,
                    "totals_path": self.grid.title if offers_total(self.spec) else None}
         if groups is not None:
@@ -135,16 +139,16 @@ class _TableSheet:
 
     def find_header(self) -> int | None:
         for row in range(1, HEADER_SEARCH_ROWS + 1):
-            if normal(self.grid.value(row, 1)) == normal(ID_HEADER):
+            if normal(self.grid.value(row, 1)) in forms(ID_HEADER):
                 return row
         return None
 
     def find_source(self, header: int) -> tuple[str, str | None]:
         """The table's source: the text after 'Source:' in a row above the header."""
-        prefix = normal(SOURCE_PREFIX).rstrip(":")
+        prefixes = tuple(form.rstrip(":") for form in forms(SOURCE_PREFIX))
         for row in range(1, header):
             text = self.grid.text(row, 1)
-            if not normal(text).startswith(prefix):
+            if not normal(text).startswith(prefixes):
                 continue
             rest = text.split(":", 1)[1].strip() if ":" in text else ""
             if rest:
@@ -157,7 +161,7 @@ class _TableSheet:
 
     def read_columns(self, header: int) -> Columns | None:
         cols = Columns()
-        wanted_label = {normal(label_header(self.spec))} | (YEAR_LABEL_HEADERS if self.by_year else set())
+        wanted_label = label_headers(self.spec) | (YEAR_LABEL_HEADERS if self.by_year else set())
         first_year: dict[int, str] = {}
         first_indicator: dict[str, str] = {}
         for column in range(2, self.grid.last_column + 1):
@@ -170,19 +174,19 @@ class _TableSheet:
                 cols.number = column
             elif text in wanted_label and cols.label is None:
                 cols.label = column
-            elif self.by_year and text == "unit" and cols.unit is None:
+            elif self.by_year and text in forms(UNIT_HEADER) and cols.unit is None:
                 cols.unit = column
-            elif self.by_year and text == normal(KIND_HEADER) and cols.kind is None:
+            elif self.by_year and text in forms(KIND_HEADER) and cols.kind is None:
                 cols.kind = column
-            elif self.by_year and text == normal(CHANNEL_HEADER) and cols.channel is None:
+            elif self.by_year and text in forms(CHANNEL_HEADER) and cols.channel is None:
                 cols.channel = column
-            elif text == normal(TOTAL_LABEL) and offers_total(self.spec) and cols.total is None:
+            elif text in forms(TOTAL_LABEL) and offers_total(self.spec) and cols.total is None:
                 cols.total, cols.total_label = column, self.grid.text(header, column)
             elif not self.by_year:
                 indicator = self.match_indicator(text)
                 if indicator is None:
                     known = ", ".join(f"'{indicator_header(i)}'" for i in self.spec.indicators)
-                    self.problem(f"expected one of the column headings {known}, found {shown(cell.value)}", where)
+                    self.problem(_("expected one of the column headings {known}, found {value}").format(known=known, value=shown(cell.value)), where)
                 elif indicator.name in first_indicator:
                     self.problem(f"the column for '{indicator.label}' appears again (first in {first_indicator[indicator.name]}); expected it once", where)
                 else:
@@ -191,16 +195,16 @@ class _TableSheet:
             else:
                 year, ok = self.take(parse_year(cell), where)
                 if not ok:
-                    if text == normal(TOTAL_LABEL):
-                        hint = f"; Table {self.spec.number} has no total column (not all its indicators may be added up over years)"
+                    if text in forms(TOTAL_LABEL):
+                        hint = _("; Table {number} has no total column (not all its indicators may be added up over years)").format(number=self.spec.number)
                     elif text and any(ch.isalpha() for ch in text):
-                        hint = "; put notes below the table or on the Sources sheet, not in a column of their own"
+                        hint = _("; put notes below the table or on the Sources sheet, not in a column of their own")
                     else:
                         hint = ""
                     last = self.result.problems[-1]
                     self.result.problems[-1] = dataclasses.replace(last, message=last.message + hint)
                 elif year in first_year:
-                    self.problem(f"the year {year} appears again (first in {first_year[year]}); expected each year once", where)
+                    self.problem(_("the year {year} appears again (first in {first}); expected each year once").format(year=year, first=first_year[year]), where)
                 else:
                     first_year[year] = where
                     cols.years[column] = year
@@ -211,14 +215,15 @@ class _TableSheet:
         self.header_ok = header_ok
         if self.by_year:
             if not cols.years:
-                self.problem("expected at least one year in the header row, such as 2019, one year per column",
+                self.problem(_("expected at least one year in the header row, such as 2019, one year per column"),
                              coordinate(header, max(cols.label, cols.unit or 0) + 1))
                 return None
             ordered = sorted(cols.years.values())
             for before, after in zip(ordered, ordered[1:]):
                 # A refused year heading leaves a gap of its own: say nothing until the headings are right.
                 if after - before > 1 and header_ok:
-                    self.warn(f"the years jump from {before} to {after}; add a column for each missing year and leave it blank if its figures are unknown",
+                    self.warn(_("the years jump from {before} to {after}; add a column for each missing year and leave it blank if its "
+                                "figures are unknown").format(before=before, after=after),
                               first_year[after])
         else:
             for indicator in self.spec.indicators:
@@ -228,12 +233,12 @@ class _TableSheet:
 
     def match_indicator(self, text: str | None) -> IndicatorSpec | None:
         for indicator in self.spec.indicators:
-            if text in {normal(indicator.name), normal(indicator.label), normal(indicator_header(indicator))}:
+            if text in indicator_headers(indicator):
                 return indicator
         return None
 
     def is_total_row(self, row: int, cols: Columns) -> bool:
-        return normal(TOTAL_LABEL) in {normal(self.grid.value(row, 1)), normal(self.grid.value(row, cols.label))}
+        return bool(forms(TOTAL_LABEL) & {normal(self.grid.value(row, 1)), normal(self.grid.value(row, cols.label))})
 
     def table_end(self, header: int, cols: Columns) -> int:
         """The last row of the table: before the first blank row or note, or the Total row of a table keyed by group."""
@@ -263,8 +268,9 @@ class _TableSheet:
                 continue
             for row in range(header + 1, end + 1):
                 if _looks_numeric(self.grid.cell(row, column)):
-                    what = "a year" if self.by_year else "a column heading"
-                    self.problem(f"these figures have no heading: expected {what} in {coordinate(header, column)} above them, found a blank cell",
+                    what = _("a year") if self.by_year else _("a column heading")
+                    self.problem(_("these figures have no heading: expected {what} in {cell} above them, found a blank cell").format(
+                                     what=what, cell=coordinate(header, column)),
                                  coordinate(row, column))
                     break
 
@@ -281,28 +287,29 @@ class _TableSheet:
                 if not has_data and not defined:
                     continue  # a heading or a note inside the table
                 label = normal(self.grid.value(row, cols.label))
-                matches = [i for i in self.spec.indicators if normal(i.label) == label]
+                matches = [i for i in self.spec.indicators if label in in_every_language(i, "label")]
                 if len(matches) == 1 and self.spec.reference:
                     indicator = matches[0]
                 elif matches:
-                    self.problem(f"these figures have no indicator id; expected one of {ids} in column A", coordinate(row, 1))
+                    self.problem(_("these figures have no indicator id; expected one of {ids} in column A").format(ids=ids), coordinate(row, 1))
                     continue
                 else:
-                    indicator = self.added_indicator(row, cols, seen, added)
+                    indicator = added_indicator(self, row, cols, seen, added)
                     if indicator is None:
                         continue
             else:
                 indicator = by_id.get(normal(id_text))
                 if indicator is None:
-                    self.problem(self.unknown_id(id_text, ids), coordinate(row, 1))
+                    self.problem(unknown_id(self.spec, id_text, ids), coordinate(row, 1))
                     continue
             if indicator.name in seen:
-                self.problem(f"indicator '{indicator.name}' appears again (first in row {seen[indicator.name]}); expected one row per indicator",
+                self.problem(_("indicator '{id}' appears again (first in row {row}); expected one row per indicator").format(
+                                 id=indicator.name, row=seen[indicator.name]),
                              coordinate(row, 1))
                 continue
             seen[indicator.name] = row
             self.check_unit(row, cols, indicator)
-            self.check_definition(row, cols, indicator)
+            check_definition(self, row, cols, indicator)
             for column, year in cols.years.items():
                 self.keep(indicator, "year", year, row, column)
             if cols.total:
@@ -310,78 +317,23 @@ class _TableSheet:
         present = [i for i in self.spec.indicators if i.name in seen]
         missing = tuple(i for i in self.spec.indicators if i.name not in seen)
         for indicator in missing:
-            self.problem(f"no row for the paper's indicator '{indicator.name}' ({indicator.label}, in {indicator.unit}): read as "
-                         "'not reported' by this province, kept apart from a figure left blank (unknown); to report it, restore its row "
-                         "from a fresh template", severity="info")
+            self.problem(_("no row for the paper's indicator '{id}' ({label}, in {unit}): read as 'not reported' by this province, kept "
+                           "apart from a figure left blank (unknown); to report it, restore its row from a fresh template").format(
+                             id=indicator.name, label=indicator.text("label"), unit=indicator.text("unit")), severity="info")
         if not present and not added and not any(p.severity == "error" for p in self.result.problems):
-            self.problem(f"expected at least one indicator row below the header row (row {header}): its label, unit, "
-                         f"{KIND_HEADER.lower()} and figures, {ID_HEADER} left blank", coordinate(header + 1, cols.label))
+            self.problem(_("expected at least one indicator row below the header row (row {row}): its label, unit, {kind} and figures, "
+                           "{id} left blank").format(row=header, kind=_(KIND_HEADER).lower(), id=_(ID_HEADER)), coordinate(header + 1, cols.label))
         self.spec = dataclasses.replace(self.spec, indicators=tuple(present + added), not_reported=missing,
                                         added=tuple(i.name for i in added))
 
-    def unknown_id(self, id_text: str, ids: str) -> str:
-        if not self.spec.reference:
-            return (f"the {ID_HEADER} {shown(id_text)} in a table the paper does not have: this sheet seems copied from another table "
-                    f"and still holds its Ids; clear column A ({ID_HEADER}) of this table's rows, so that each row becomes a new indicator")
-        return (f"unknown indicator id {shown(id_text)}; expected one of: {ids}; to add an indicator, leave {ID_HEADER} blank and "
-                f"type its label, unit, {KIND_HEADER.lower()} and {CHANNEL_HEADER.lower()} (write notes below the table, after a blank row)")
-
-    def added_indicator(self, row: int, cols: Columns, seen: dict[str, int], added: list[IndicatorSpec]) -> IndicatorSpec | None:
-        """A row with a blank Id: a new indicator, defined by its label, unit, kind and channel."""
-        label = self.grid.text(row, cols.label)
-        unit = self.grid.text(row, cols.unit) if cols.unit else ""
-        kind = normal(self.grid.text(row, cols.kind)) if cols.kind else ""
-        channel = normal(self.grid.text(row, cols.channel)) if cols.channel else ""
-        errors = len(self.result.problems)
-        if cols.unit is None or cols.kind is None:
-            wanted = " and ".join(h for h, c in ((UNIT_HEADER, cols.unit), (KIND_HEADER, cols.kind)) if c is None)
-            self.problem(f"a row with a blank {ID_HEADER} is a new indicator, and the header row has no '{wanted}' column to define it: "
-                         "copy the header row from a fresh `laocai-stats template`", coordinate(row, 1))
-            return None
-        if not label:
-            self.problem(f"a row with a blank {ID_HEADER} is a new indicator: type its name here", coordinate(row, cols.label))
-        if not unit:
-            self.problem("type the unit the new indicator is counted in (e.g. posts, people)", coordinate(row, cols.unit))
-        if not kind:
-            self.problem(f"type the new indicator's kind: {' or '.join(KINDS)} (a flow is counted during each year, a level is in place in it)",
-                         coordinate(row, cols.kind))
-        elif kind not in KINDS:
-            self.problem(f"expected the kind {' or '.join(KINDS)}, found {shown(self.grid.text(row, cols.kind))}; pick one from the cell's list",
-                         coordinate(row, cols.kind))
-        if channel and channel not in CHANNELS:
-            self.problem(f"expected the channel {' or '.join(CHANNELS)} (the paper's section 2.4), found {shown(self.grid.text(row, cols.channel))}; "
-                         "pick one from the cell's list, or leave it blank for an indicator outside both", coordinate(row, cols.channel))
-        if len(self.result.problems) > errors:
-            return None
-        ident = snake_id(label, "indicator")
-        first = seen.get(ident)
-        if first is not None or any(normal(i.name) == ident for i in self.spec.indicators):
-            other = coordinate(first, cols.label) if first is not None else f"the paper's indicator '{ident}'"
-            self.problem(f"the label {shown(label)} gives the id '{ident}', as {other} does; ids must differ within a table: "
-                         "change one of the two labels", coordinate(row, cols.label))
-            return None
-        indicator = IndicatorSpec(name=ident, label=label, unit=unit, kind=kind, channel=channel or None)
-        added.append(indicator)
-        self.problem(f"new indicator '{ident}' ({label}, {unit}, a {kind}" + (f", {channel} channel)" if channel else ", no channel)"),
-                     coordinate(row, cols.label), severity="info")
-        return indicator
-
-    def check_definition(self, row: int, cols: Columns, indicator: IndicatorSpec) -> None:
-        """A paper indicator's kind and channel are the paper's: a different one typed is refused."""
-        for column, expected, what in ((cols.kind, indicator.kind, KIND_HEADER), (cols.channel, indicator.channel, CHANNEL_HEADER)):
-            typed = normal(self.grid.text(row, column)) if column else ""
-            if typed and expected and typed != expected and indicator.name not in self.spec.added:
-                self.problem(f"the {what.lower()} of '{indicator.name}' is the paper's, {expected}, found {shown(self.grid.text(row, column))}; "
-                             f"restore {expected}, or add the figures as a new indicator in a row of its own", coordinate(row, column))
-
     def read_group_rows(self, header: int, end: int, cols: Columns) -> list[GroupSpec]:
-        reference = {normal(g.label): g for g in self.spec.groups}
+        reference = {form: g for g in self.spec.groups for form in in_every_language(g, "label")}
         what = (self.spec.group_label or "group").lower()
         groups: list[GroupSpec] = []
         seen: dict[str, int] = {}
         for row in range(header + 1, end + 1):
             if self.is_total_row(row, cols):
-                label = self.grid.text(row, cols.label) or TOTAL_LABEL
+                label = self.grid.text(row, cols.label) or _(TOTAL_LABEL)
                 for column, indicator in cols.indicators.items():
                     self.keep_total(indicator, label, row, column)
                 continue
@@ -429,10 +381,10 @@ class _TableSheet:
         if cols.unit is None:
             return
         typed = self.grid.text(row, cols.unit)
-        allowed = {normal(u).rstrip("s") for u in (indicator.unit, indicator.printed_unit) if u}
+        allowed = {u.rstrip("s") for u in in_every_language(indicator, "unit") | {normal(indicator.printed_unit)} if u}
         if typed and normal(typed).rstrip("s") not in allowed:
-            self.problem(f"expected the unit '{indicator.unit}', found {shown(typed)}; the figures must be counted in "
-                         f"{indicator.unit}: convert them and restore the unit", coordinate(row, cols.unit))
+            self.problem(_("expected the unit '{unit}', found {typed}; the figures must be counted in {unit}: convert them and "
+                           "restore the unit").format(unit=indicator.text("unit"), typed=shown(typed)), coordinate(row, cols.unit))
 
     def check_jumps(self, cols: Columns) -> None:
         for indicator in self.spec.indicators:
@@ -441,9 +393,11 @@ class _TableSheet:
                 if not before or not now or not before[0] or not now[0]:
                     continue
                 if now[0] > JUMP * before[0]:
-                    self.warn(f"{now[0]} is more than ten times the {year - 1} figure, {before[0]} (cell {before[1]}); check for a typing error", now[1])
+                    self.warn(_("{now} is more than ten times the {year} figure, {before} (cell {cell}); check for a typing error").format(
+                        now=now[0], year=year - 1, before=before[0], cell=before[1]), now[1])
                 elif now[0] * JUMP < before[0]:
-                    self.warn(f"{now[0]} is less than a tenth of the {year - 1} figure, {before[0]} (cell {before[1]}); check for a typing error", now[1])
+                    self.warn(_("{now} is less than a tenth of the {year} figure, {before} (cell {cell}); check for a typing error").format(
+                        now=now[0], year=year - 1, before=before[0], cell=before[1]), now[1])
 
     def check_totals(self, cols: Columns) -> None:
         keys = sorted(cols.years.values()) if self.by_year else self.group_ids
@@ -461,17 +415,18 @@ class _TableSheet:
                 continue  # a blank figure makes the sum unknown, so the total cannot be checked
             added = sum(p[0] for p in parts)
             if added != total["value"]:
-                parts_name = f"the years {keys[0]}-{keys[-1]}" if self.by_year else f"the {(self.spec.group_label or 'group').lower()} rows"
-                self.warn(f"the total typed in {where} is {total['value']}, {parts_name} sum to {added}; "
-                          "it is kept as typed, never replaced", where)
+                parts_name = (_("the years {first}-{last}").format(first=keys[0], last=keys[-1]) if self.by_year
+                              else _("the {what} rows").format(what=(self.spec.text("group_label") or _("group")).lower()))
+                self.warn(_("the total typed in {cell} is {total}, {parts} sum to {added}; it is kept as typed, never replaced").format(
+                    cell=where, total=total["value"], parts=parts_name, added=added), where)
 
     def check_below(self, end: int, cols: Columns) -> None:
         for row in sorted(r for r in self.grid.filled_rows if r > end):
             for column in cols.data:
                 cell = self.grid.cell(row, column)
                 if _looks_numeric(cell):
-                    self.warn(f"the figure {shown(cell.value)} is below the end of the table (row {end}) and was not read; "
-                              "if it belongs to the table, delete the blank rows above it", coordinate(row, column))
+                    self.warn(_("the figure {value} is below the end of the table (row {end}) and was not read; if it belongs to the "
+                                "table, delete the blank rows above it").format(value=shown(cell.value), end=end), coordinate(row, column))
                     break
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 from ..data.dataset import Dataset
 from ..data.specs import TableSpec
 from ..errors import LaocaiError
-from ..text import safe_text
+from ..text import _, language, safe_text, use_language
 from .layout import (
     ABOUT_FIELDS,
     ABOUT_FIRST_ROW,
@@ -26,6 +26,7 @@ from .layout import (
     CHANNEL_HEADER,
     CHANNELS,
     ID_HEADER,
+    INDICATOR_HEADER,
     INSTRUCTIONS_SHEET,
     KIND_HEADER,
     KIND_MEANINGS,
@@ -57,13 +58,21 @@ SOURCES_ROWS = 200
 ADDED_ROWS = 50  # rows below a table that offer the Kind and Channel drop-downs, for indicators a province adds
 
 
-def write_workbook(data, path: str | Path, *, province: str | None = None, years=None) -> Path:
+def write_workbook(data, path: str | Path, *, province: str | None = None, years=None, lang: str | None = None) -> Path:
     """Write `data` (None for a blank template, else a Dataset) to `path` as a workbook.
 
     `years` sets the template's year columns (default: the years of the shipped data); for a data set it adds
     blank year columns to those the data have, never drops one. `province` names the province (default: the
-    data set's). The file is written atomically, and the same inputs always give byte-identical files.
+    data set's). `lang` is the workbook's language (default: the data set's, else English); the About sheet records
+    it. The file is written atomically, and the same inputs always give byte-identical files.
     """
+    if lang is None and isinstance(data, Dataset):
+        lang = data.metadata.get("language")
+    with use_language(lang or "en"):
+        return _write_workbook(data, path, province=province, years=years)
+
+
+def _write_workbook(data, path, *, province, years) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise LaocaiError(f"{path}: the workbook's name must end in .xlsx")
@@ -96,7 +105,8 @@ class _Content:
             label = province or ""
             meta = {
                 "province": province,
-                "title": f"Social, health and unemployment insurance policy communication, {label or '(province)'}, {span[0]}-{span[-1]}",
+                "title": _("Social, health and unemployment insurance policy communication, {province}, {first}-{last}").format(
+                    province=label or _("(province)"), first=span[0], last=span[-1]),
                 "citation": None,
                 "name": f"{snake_id(label).replace('_', '-') if label else 'province'}-communication-{span[0]}-{span[-1]}",
                 "sources": [],
@@ -139,12 +149,12 @@ def build_workbook(content: _Content):
     wb = Workbook()
     styles = _styles()
     _instructions(wb.active, content, styles)
-    _about(wb.create_sheet(ABOUT_SHEET), content, styles)
+    _about(wb.create_sheet(_(ABOUT_SHEET)), content, styles)
     ranges = {}
     for spec in sorted(content.specs.values(), key=lambda s: s.number):
         ws = wb.create_sheet(sheet_name(spec))
         ranges[spec.name] = _table_sheet(ws, spec, content, styles)
-    _sources(wb.create_sheet(SOURCES_SHEET), content, ranges, styles)
+    _sources(wb.create_sheet(_(SOURCES_SHEET)), content, ranges, styles)
     return wb
 
 
@@ -170,30 +180,30 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
     totals = content.totals.get(spec.name)
     values = {} if rows is None else {(i, k): _count(v) for i, k, v in zip(rows["indicator"], rows[spec.key], rows["value"])}
     printed = {} if totals is None else {i: (label, _count(v)) for i, label, v in zip(totals["indicator"], totals["label"], totals["value"])}
-    total_label = next((label for label, _ in printed.values()), TOTAL_LABEL)
+    total_label = next((label for label, _value in printed.values()), _(TOTAL_LABEL))
     source = spec.source if rows is not None else ""
     by_group = spec.keyed_by == "group"
 
     _put(ws, CAPTION_ROW, 1, caption(spec), styles["title"])
-    _put(ws, SOURCE_ROW, 1, SOURCE_PREFIX, styles["bold"])
+    _put(ws, SOURCE_ROW, 1, _(SOURCE_PREFIX), styles["bold"])
     _put(ws, SOURCE_ROW, 2, source)
-    what = (spec.group_label or "group").lower()
-    hint = (f"One row per {what}: insert rows above '{TOTAL_LABEL}' to add one (name it, leave {ID_HEADER} blank), delete those "
-            "the province does not have. " if by_group else
-            f"Do not change column A ({ID_HEADER}); to add an indicator, type a row below the table with {ID_HEADER} blank. ")
-    _put(ws, HINT_ROW, 1, hint + "Whole numbers in the unit shown; leave a cell blank if the figure is unknown (blank is not zero).", styles["hint"])
+    what = (spec.text("group_label") or _("group")).lower()
+    hint = (_("One row per {what}: insert rows above '{total}' to add one (name it, leave {id} blank), delete those "
+              "the province does not have. ").format(what=what, total=_(TOTAL_LABEL), id=_(ID_HEADER))
+            if by_group else _("Do not change column A ({id}); to add an indicator, type a row below the table with {id} blank. ").format(id=_(ID_HEADER)))
+    _put(ws, HINT_ROW, 1, hint + _("Whole numbers in the unit shown; leave a cell blank if the figure is unknown (blank is not zero)."), styles["hint"])
 
-    headers = [ID_HEADER] + ([NUMBER_HEADER] if has_number_column(spec) else []) + [label_header(spec)]
+    headers = [_(ID_HEADER)] + ([_(NUMBER_HEADER)] if has_number_column(spec) else []) + [label_header(spec)]
     if by_group:
         headers += [indicator_header(i) for i in spec.indicators]
         first_value = len(headers) - len(spec.indicators) + 1
     else:
         years = content.years[spec.name]
-        headers += [UNIT_HEADER] + list(years) + ([total_label] if offers_total(spec) else [])
+        headers += [_(UNIT_HEADER)] + list(years) + ([total_label] if offers_total(spec) else [])
         first_value = len(headers) - len(years) - (1 if offers_total(spec) else 0) + 1
         # Kind and Channel last, so that the figures sit where they always did.
         kind_col = len(headers) + 1
-        headers += [KIND_HEADER, CHANNEL_HEADER]
+        headers += [_(KIND_HEADER), _(CHANNEL_HEADER)]
     for column, text in enumerate(headers, start=1):
         cell = _put(ws, HEADER_ROW, column, text, styles["bold"])
         cell.fill, cell.alignment = styles["fill"], styles["wrap"]
@@ -209,7 +219,7 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
             _put(ws, row, 1, key, styles["id"])
             if number_col and group is not None and group.printed_row:
                 _put(ws, row, number_col, group.printed_row)
-            _put(ws, row, label_col, group.label if group is not None else key)
+            _put(ws, row, label_col, group.text("label") if group is not None else key)
             for offset, indicator in enumerate(spec.indicators):
                 _put(ws, row, first_value + offset, values.get((indicator.name, key)), number_format=NUMBER_FORMAT)
             row += 1
@@ -227,15 +237,15 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
                 shown_headings.add((heading_no, indicator.heading))
                 if number_col:
                     _put(ws, row, number_col, heading_no, styles["bold"])
-                _put(ws, row, label_col, indicator.heading, styles["bold"])
+                _put(ws, row, label_col, indicator.text("heading"), styles["bold"])
                 row += 1
             _put(ws, row, 1, indicator.name, styles["id"])
             if number_col and indicator.printed_row:
                 _put(ws, row, number_col, indicator.printed_row)
-            _put(ws, row, label_col, indicator.label)
-            _put(ws, row, label_col + 1, indicator.unit)
-            _put(ws, row, kind_col, indicator.kind)
-            _put(ws, row, kind_col + 1, indicator.channel)
+            _put(ws, row, label_col, indicator.text("label"))
+            _put(ws, row, label_col + 1, indicator.text("unit"))
+            _put(ws, row, kind_col, _(indicator.kind))
+            _put(ws, row, kind_col + 1, _(indicator.channel) if indicator.channel else None)
             for offset, year in enumerate(years):
                 _put(ws, row, first_value + offset, values.get((indicator.name, year)), number_format=NUMBER_FORMAT)
             if offers_total(spec):
@@ -243,21 +253,22 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
             row += 1
         last_value = first_value + len(years) - (0 if offers_total(spec) else 1)
         year_check = DataValidation(type="whole", operator="between", formula1="1900", formula2="2100", allow_blank=True,
-                                    showErrorMessage=True, errorTitle="Year",
-                                    error="Type a year such as 2019, as a number; each year once.")
+                                    showErrorMessage=True, errorTitle=_("Year"),
+                                    error=_("Type a year such as 2019, as a number; each year once."))
         year_check.add(f"{get_column_letter(first_value)}{HEADER_ROW}:{get_column_letter(first_value + len(years) - 1)}{HEADER_ROW}")
         ws.add_data_validation(year_check)
-        for offset, choices, what in ((0, KINDS, KIND_HEADER), (1, CHANNELS, CHANNEL_HEADER)):
+        for offset, words, what in ((0, KINDS, KIND_HEADER), (1, CHANNELS, CHANNEL_HEADER)):
             column = get_column_letter(kind_col + offset)
+            choices = [_(word) for word in words]  # in the workbook's language; the reader knows every language's words
             pick = DataValidation(type="list", formula1=f'"{",".join(choices)}"', allow_blank=True, showErrorMessage=True,
-                                  errorTitle=what, error=f"Pick one of: {', '.join(choices)}.")
+                                  errorTitle=_(what), error=_("Pick one of: {choices}.").format(choices=", ".join(choices)))
             pick.add(f"{column}{FIRST_DATA_ROW}:{column}{row - 1 + ADDED_ROWS}")
             ws.add_data_validation(pick)
 
     figures = f"{get_column_letter(first_value)}{FIRST_DATA_ROW}:{get_column_letter(last_value)}{row - 1}"
     count_check = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                 showErrorMessage=True, errorTitle="Whole number",
-                                 error="Type a whole number of 0 or more, without separators. Leave the cell blank if the figure is unknown.")
+                                 showErrorMessage=True, errorTitle=_("Whole number"),
+                                 error=_("Type a whole number of 0 or more, without separators. Leave the cell blank if the figure is unknown."))
     count_check.add(figures)
     ws.add_data_validation(count_check)
 
@@ -277,41 +288,44 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
 
 
 def _instructions(ws, content: _Content, styles) -> None:
-    ws.title = INSTRUCTIONS_SHEET
-    province = content.meta.get("province") or "the province"
-    lines = [
-        (f"How to fill in this workbook: {province}", styles["title"]),
-        ("", None),
-        ("1. Each table of the paper has its own sheet ('Table 1 agents' ... ). Indicators are rows; years are columns. "
-         "Type each figure in its cell, in the unit shown in the Unit column (or the column heading of Table 1).", None),
-        ("2. Type whole numbers: no decimals, no negative numbers, no thousands separators (Excel and LibreOffice Calc add them on display). "
-         "A cell that breaks this rule is refused by Excel's data validation, and by `laocai-stats validate`.", None),
-        ("3. Unknown figure: leave the cell blank. A blank is read as 'unknown', never as zero; type 0 only for a count that really was zero.", None),
-        ("4. Flows and levels: a flow is counted during each year (e.g. conferences held), so years may be added up; "
-         "a level is the number in place in that year (e.g. coordinating units), never added across years; "
-         "Table 1 is a snapshot counted once. The list below gives each indicator's kind.", None),
-        (f"5. Years: the header row (row {HEADER_ROW}) holds one year per column, as a number. To add a year, insert a column "
-         "before 'Total' (or after the last year) and type the year; each year once, no gaps.", None),
-        (f"6. Do not change column A ({ID_HEADER}), the headings of the header row or the sheet names: they tell the program "
-         "what each row and column holds. The indicator labels below the headings may be translated.", None),
-        (f"7. Table 1: one row per agent system. To add one, insert a row above '{TOTAL_LABEL}', type its name and leave {ID_HEADER} "
-         "blank; delete the rows of systems the province does not have.", None),
-        (f"8. '{TOTAL_LABEL}' rows and columns are optional: type a total only if the report prints one. It is kept as typed "
-         "and checked against the rows (a warning if they differ), never replaced.", None),
-        ("9. Formulas are allowed: the value Excel saved is used, so save the file in Excel or LibreOffice after editing.", None),
-        (f"10. Sources: write where each table's figures come from after '{SOURCE_PREFIX}' in row {SOURCE_ROW} of its sheet, "
-         f"and, figure by figure if they differ, on the '{SOURCES_SHEET}' sheet (sheet, cells such as E5:I5, document, page, date).", None),
-        (f"11. Type the province's name on the '{ABOUT_SHEET}' sheet. Notes may go below a table, after a blank row.", None),
-        (f"12. Another indicator (posts on Facebook or Zalo, SMS campaigns, door-to-door visits, ...): type a row right below the "
-         f"table's rows with {ID_HEADER} blank, its label, its unit, its {KIND_HEADER} ({' or '.join(KINDS)}) and its {CHANNEL_HEADER} "
-         f"({' or '.join(CHANNELS)} communication, as section 2.4 of the paper defines them; blank for neither). `validate` shows the id "
-         "it gets. A row of the paper the province does not report may be deleted: it is then 'not reported', not 'unknown'.", None),
-        ("13. Another table: copy a yearly table's sheet (right-click the tab > Move or Copy... > Create a copy), name it "
-         "'Table 6 short name' (the next number), write 'Table 6: what it counts' in cell A1, clear column A and type its own rows.", None),
-        ("14. Check the file: `laocai-stats validate FILE.xlsx` lists every problem, one line each with its sheet and cell. "
-         "Then use it anywhere the data are asked for, e.g. `laocai-stats show website --data FILE.xlsx`.", None),
-        ("", None),
+    ws.title = _(INSTRUCTIONS_SHEET)
+    province = content.meta.get("province") or _("the province")
+    names = dict(id=_(ID_HEADER), total=_(TOTAL_LABEL), source=_(SOURCE_PREFIX), sources=_(SOURCES_SHEET), about=_(ABOUT_SHEET),
+                 header_row=HEADER_ROW, source_row=SOURCE_ROW, unit=_(UNIT_HEADER), kind=_(KIND_HEADER), channel=_(CHANNEL_HEADER),
+                 kinds=_(" or ").join(_(k) for k in KINDS), channels=_(" or ").join(_(c) for c in CHANNELS), table=_("Table"),
+                 first=sheet_name(min(content.specs.values(), key=lambda s: s.number)))
+    steps = [
+        _("1. Each table of the paper has its own sheet ('{first}' ... ). Indicators are rows; years are columns. "
+          "Type each figure in its cell, in the unit shown in the {unit} column (or the column heading of Table 1)."),
+        _("2. Type whole numbers: no decimals, no negative numbers, no thousands separators (Excel and LibreOffice Calc add them on display). "
+          "A cell that breaks this rule is refused by Excel's data validation, and by `laocai-stats validate`."),
+        _("3. Unknown figure: leave the cell blank. A blank is read as 'unknown', never as zero; type 0 only for a count that really was zero."),
+        _("4. Flows and levels: a flow is counted during each year (e.g. conferences held), so years may be added up; "
+          "a level is the number in place in that year (e.g. coordinating units), never added across years; "
+          "Table 1 is a snapshot counted once. The list below gives each indicator's kind."),
+        _("5. Years: the header row (row {header_row}) holds one year per column, as a number. To add a year, insert a column "
+          "before '{total}' (or after the last year) and type the year; each year once, no gaps."),
+        _("6. Do not change column A ({id}), the headings of the header row or the sheet names: they tell the program "
+          "what each row and column holds. The indicator labels below the headings may be translated."),
+        _("7. Table 1: one row per agent system. To add one, insert a row above '{total}', type its name and leave {id} "
+          "blank; delete the rows of systems the province does not have."),
+        _("8. '{total}' rows and columns are optional: type a total only if the report prints one. It is kept as typed "
+          "and checked against the rows (a warning if they differ), never replaced."),
+        _("9. Formulas are allowed: the value Excel saved is used, so save the file in Excel or LibreOffice after editing."),
+        _("10. Sources: write where each table's figures come from after '{source}' in row {source_row} of its sheet, "
+          "and, figure by figure if they differ, on the '{sources}' sheet (sheet, cells such as E5:I5, document, page, date)."),
+        _("11. Type the province's name on the '{about}' sheet. Notes may go below a table, after a blank row."),
+        _("12. Another indicator (posts on Facebook or Zalo, SMS campaigns, door-to-door visits, ...): type a row right below the "
+          "table's rows with {id} blank, its label, its unit, its {kind} ({kinds}) and its {channel} ({channels} communication, as "
+          "section 2.4 of the paper defines them; blank for neither). `validate` shows the id it gets. A row of the paper the "
+          "province does not report may be deleted: it is then 'not reported', not 'unknown'."),
+        _("13. Another table: copy a yearly table's sheet (right-click the tab > Move or Copy... > Create a copy), name it "
+          "'{table} 6 short name' (the next number), write '{table} 6: what it counts' in cell A1, clear column A and type its own rows."),
+        _("14. Check the file: `laocai-stats validate FILE.xlsx` lists every problem, one line each with its sheet and cell. "
+          "Then use it anywhere the data are asked for, e.g. `laocai-stats show website --data FILE.xlsx`."),
     ]
+    lines = [(_("How to fill in this workbook: {province}").format(province=province), styles["title"]), ("", None),
+             *[(step.format(**names), None) for step in steps], ("", None)]
     for row, (text, style) in enumerate(lines, start=1):
         cell = _put(ws, row, 1, text, style)
         cell.alignment = styles["wrap"]
@@ -319,28 +333,29 @@ def _instructions(ws, content: _Content, styles) -> None:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
         ws.row_dimensions[row].height = 16 * max(1, -(-len(text) // 170))
     row = len(lines) + 1
-    headers = ["Sheet", ID_HEADER, "Indicator", "Unit", "Kind", "What it counts"]
+    headers = [_("Sheet"), _(ID_HEADER), _(INDICATOR_HEADER), _(UNIT_HEADER), _("Kind"), _("What it counts")]
     for column, text in enumerate(headers, start=1):
         cell = _put(ws, row, column, text, styles["bold"])
         cell.fill = styles["fill"]
     for spec in sorted(content.specs.values(), key=lambda s: s.number):
         for indicator in spec.indicators:
             row += 1
-            label = indicator.label.rstrip(" ,.;")
-            counts = (f"{indicator.heading}: " if indicator.heading else "") + f"{label} ({indicator.unit}); {KIND_MEANINGS[indicator.kind]}."
+            label = indicator.text("label").rstrip(" ,.;")
+            counts = (f"{indicator.text('heading')}: " if indicator.heading else "") + f"{label} ({indicator.text('unit')}); {_(KIND_MEANINGS[indicator.kind])}."
             if indicator.note:
-                counts += f" {indicator.note}"
-            for column, text in enumerate([sheet_name(spec), indicator.name, indicator.label, indicator.unit, indicator.kind, counts], start=1):
+                counts += f" {indicator.text('note')}"
+            row_texts = [sheet_name(spec), indicator.name, indicator.text("label"), indicator.text("unit"), _(indicator.kind), counts]
+            for column, text in enumerate(row_texts, start=1):
                 _put(ws, row, column, text).alignment = styles["wrap"]
     for column, width in zip("ABCDEF", (22, 28, 45, 12, 10, 80)):
         ws.column_dimensions[column].width = width
 
 
 def _about(ws, content: _Content, styles) -> None:
-    _put(ws, 1, 1, "About this workbook", styles["title"])
-    values = dict(content.meta, format=FORMAT_VERSION)
+    _put(ws, 1, 1, _("About this workbook"), styles["title"])
+    values = dict(content.meta, format=FORMAT_VERSION, language=language())
     for offset, (key, label) in enumerate(ABOUT_FIELDS):
-        _put(ws, ABOUT_FIRST_ROW + offset, 1, label, styles["bold"])
+        _put(ws, ABOUT_FIRST_ROW + offset, 1, _(label), styles["bold"])
         _put(ws, ABOUT_FIRST_ROW + offset, 2, values.get(key)).alignment = styles["wrap"]
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 100
@@ -349,17 +364,17 @@ def _about(ws, content: _Content, styles) -> None:
 def _sources(ws, content: _Content, ranges: dict[str, str], styles) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    _put(ws, 1, 1, "Sources of the figures", styles["title"])
-    _put(ws, 2, 1, "One row per figure or block of figures: the sheet, its cells (e.g. E5 or E5:I11), the document it comes "
-                   "from (title, page, date) and any note.", styles["hint"])
+    _put(ws, 1, 1, _("Sources of the figures"), styles["title"])
+    _put(ws, 2, 1, _("One row per figure or block of figures: the sheet, its cells (e.g. E5 or E5:I11), the document it comes "
+                     "from (title, page, date) and any note."), styles["hint"])
     for column, text in enumerate(SOURCES_HEADER, start=1):
-        cell = _put(ws, SOURCES_HEADER_ROW, column, text, styles["bold"])
+        cell = _put(ws, SOURCES_HEADER_ROW, column, _(text), styles["bold"])
         cell.fill = styles["fill"]
     entries = list(content.meta.get("sources") or [])
     if not entries and content.rows:
         citation = content.meta.get("citation")
         for spec in sorted(content.specs.values(), key=lambda s: s.number):
-            note = f"As printed in Table {spec.number} of: {citation}" if citation else ""
+            note = _("As printed in Table {number} of: {citation}").format(number=spec.number, citation=citation) if citation else ""
             entries.append({"sheet": sheet_name(spec), "cells": ranges[spec.name], "source": spec.source, "note": note})
     for row, entry in enumerate(entries, start=SOURCES_HEADER_ROW + 1):
         for column, key in enumerate(("sheet", "cells", "source", "note"), start=1):
