@@ -234,7 +234,6 @@ def test_csvs_keep_the_machine_format_in_vietnamese(vi_outputs):
     assert not any("," in row["first_value"] or " %" in row["cagr"] for row in rows)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 rewrote the narrative just before this merge; its new sentences are not yet in the catalogue, so the narrative stays English")
 def test_narrative_is_vietnamese_with_vietnamese_numbers(vi_workbook):
     from laocai_stats.publish import narrative
 
@@ -246,7 +245,6 @@ def test_narrative_is_vietnamese_with_vietnamese_numbers(vi_workbook):
     assert narrative.table_narrative("publications", open_dataset(vi_workbook, lang="en")).startswith("### What Table 3 shows")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 rewrote the narrative just before this merge; its new sentences are not yet in the catalogue, so the narrative stays English")
 def test_lao_cai_in_vietnamese_on_request_and_in_english_by_default():
     from laocai_stats.publish import narrative
 
