@@ -179,7 +179,8 @@ def table_narrative(name: str, dataset: Dataset) -> str:
     lines = [_("### What Table {number} shows for {province}").format(number=spec.number,
                                                                       province=escape_markdown(dataset.province)), ""]
     frame = yearly_frame(dataset)
-    lines += [indicator_sentence(row, spec.indicator(row["indicator"]).display, frame) for _i, row in summary.iterrows()]
+    lines += [indicator_sentence({**row, "unit": spec.indicator(row["indicator"]).text("unit")},
+                                 spec.indicator(row["indicator"]).display, frame) for _i, row in summary.iterrows()]
     ratios = yearly_ratios(dataset)
     ratios = ratios[ratios["table"] == name]
     for ratio in RATIOS:
@@ -191,7 +192,7 @@ def table_narrative(name: str, dataset: Dataset) -> str:
                            "{top_year} ({top_value}).").format(
                 ratio=_(ratio.label), first_value=_num(first["value"]), first_year=first["year"],
                 last_value=_num(last["value"]), last_year=last["year"], top_year=top["year"], top_value=_num(top["value"])))
-    notes = [f"- **{escape_markdown(i.display)}**: {escape_markdown(i.note)}" for i in spec.indicators if i.note]
+    notes = [f"- **{escape_markdown(i.display)}**: {escape_markdown(i.text('note'))}" for i in spec.indicators if i.note]
     if notes:
         lines += ["", _("**What the indicators count.**"), ""] + notes
     lines += ["", measures_note(growth_summary(dataset))]
@@ -389,7 +390,7 @@ def more_tables_intro(dataset: Dataset) -> str:
         return _("{province}'s data have no tables beyond the paper's five, so this notebook has nothing more to "
                  "show.").format(province=province)
     listed = "; ".join(_("Table {number} ({caption})").format(number=dataset.spec(t).number,
-                                                             caption=escape_markdown(dataset.spec(t).caption)) for t in extra)
+                                                             caption=escape_markdown(dataset.spec(t).text("caption"))) for t in extra)
     if len(extra) == 1:
         return _("{province}'s data add {count} table to the paper's five: {listed}.").format(
             province=province, count=_num(len(extra)), listed=listed)
@@ -403,5 +404,5 @@ def table_heading(name: str, dataset: Dataset) -> str:
     from .sources import data_line
 
     spec = as_dataset(dataset).spec(name)
-    heading = _("## Table {number}: {caption}").format(number=spec.number, caption=escape_markdown(spec.caption))
+    heading = _("## Table {number}: {caption}").format(number=spec.number, caption=escape_markdown(spec.text("caption")))
     return f"{heading}\n\n{data_line(dataset, name)}"
