@@ -145,11 +145,37 @@ def test_staging_folders_of_dead_runs_are_removed_and_live_ones_kept(tmp_path):
     dead_pid = int(dead.stdout)
     stale = tmp_path / f".out.staging-{dead_pid}-abcd"
     stale.mkdir()
+    (stale / outputs.STAGING_MARKER).touch()  # as staged_folder leaves it
     (stale / "half.csv").write_text("x", encoding="utf-8")
     live = tmp_path / f".out.staging-{os.getppid()}-abcd"
     live.mkdir()
+    (live / outputs.STAGING_MARKER).touch()
     build(tmp_path / "out", {"a.csv": "1"})
     assert not stale.exists() and live.exists()
+
+
+def test_a_folder_that_only_looks_like_a_dead_runs_staging_is_left_alone(tmp_path):
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout)
+    mine = tmp_path / f".out.staging-{dead}-notes"  # the user's, with no marker and no manifest
+    mine.mkdir()
+    (mine / "thesis.docx").write_text("chapter 1", encoding="utf-8")
+    aside = tmp_path / f".out.previous-{dead}"
+    aside.mkdir()
+    (aside / "draft.txt").write_text("mine", encoding="utf-8")
+    build(tmp_path / "out", {"a.csv": "1"})
+    assert (mine / "thesis.docx").read_text(encoding="utf-8") == "chapter 1"
+    assert (aside / "draft.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_file_dropped_into_the_outputs_during_a_run_is_not_deleted(tmp_path):
+    out = tmp_path / "out"
+    build(out, {"a.csv": "1"})
+    with pytest.raises(LaocaiError, match="which laocai-stats did not write"):
+        with staged_folder(out) as staging:
+            (staging / "a.csv").write_text("2", encoding="utf-8")
+            (out / "notes.txt").write_text("mine", encoding="utf-8")  # while the run works
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine" and snapshot(out)["a.csv"] == b"1"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"], "the staging folder is removed"
 
 
 def test_gitignore_covers_staging_folders():

@@ -74,7 +74,7 @@ def _export_package(args) -> int:
     if target.exists() and (not target.is_dir() or any(target.iterdir())) and not args.force:
         raise LaocaiError(f"{shlex.quote(str(target))} already exists and is not empty; choose another folder, "
                           "or add --force to replace it")
-    with staged_folder(target.resolve()) as staging:
+    with staged_folder(target.resolve(), inputs=[dataset.source]) as staging:
         written = write_package(dataset, staging)
     print(f"wrote {len(written)} files to {shlex.quote(str(target))}: the {dataset.province} data as a data package; "
           f"read it with --data {shlex.quote(str(target))}")

@@ -27,6 +27,9 @@ from ..errors import LaocaiError
 from ..text import csv_frame
 
 MANIFEST = ".laocai-stats-manifest.json"
+# Dropped in a staging folder the moment it is made: the next run removes a dead run's staging folder only if it
+# carries this (or a manifest), so a folder of the user's that merely has a staging-like name is never touched.
+STAGING_MARKER = ".laocai-stats-staging"
 STAGING = ".{name}.staging-{pid}-{token}"
 PREVIOUS = ".{name}.previous-{pid}"
 # Litter that file managers and Jupyter leave in a folder someone looked at: never the user's own work.
@@ -177,7 +180,11 @@ def remove_stale(out: Path) -> None:
                 pid = entry.name[len(prefix):].split("-", 1)[0]
                 if not pid.isdigit() or _pid_alive(int(pid)) or not entry.is_dir() or entry.is_symlink():
                     continue
-                if prefix == prefix_previous and not out.exists() and read_manifest(entry) is not None:
+                ours = read_manifest(entry) is not None or (
+                    prefix == prefix_staging and (entry / STAGING_MARKER).is_file())
+                if not ours:
+                    continue  # not made by laocai-stats: left alone
+                if prefix == prefix_previous and not out.exists():
                     entry.rename(out)  # the run died between its two renames: the earlier outputs come back
                 else:
                     shutil.rmtree(entry, ignore_errors=True)
@@ -214,8 +221,13 @@ def staged_folder(out, *, inputs=()):
         remove_stale(out)
         staging = out.parent / STAGING.format(name=out.name, pid=os.getpid(), token=secrets.token_hex(4))
         staging.mkdir(mode=0o777)  # the umask applies, as for any folder the user makes
+        (staging / STAGING_MARKER).touch()
         yield staging
+        (staging / STAGING_MARKER).unlink()
         write_manifest(staging)
+        # Checked again at the moment of replacing: the run took a while, and a file the user dropped into `out`
+        # meanwhile must not be deleted with it.
+        check_output_folder(out, inputs)
         backup = None
         if out.exists():
             backup = out.parent / PREVIOUS.format(name=out.name, pid=os.getpid())
