@@ -1,6 +1,4 @@
 """`python -m laocai_stats` is the `laocai-stats` command line."""
-import sys
+from .cli import entry
 
-from .cli import main
-
-sys.exit(main())
+entry()

@@ -88,6 +88,33 @@ def interrupted_reproduce(out: Path, after: float) -> subprocess.CompletedProces
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
+# A Ctrl-C that lands while a C extension's module is being initialised (it runs code through PyRun_String)
+# leaves CPython 3.11 believing the KeyboardInterrupt went unhandled, though `main` caught it: leaving through
+# sys.exit then ends a `python -m` process by SIGINT (status -2, seen once in CI) instead of 130.
+INTERRUPTED_INSIDE_A_C_CALL = """
+import argparse, ctypes, sys
+from laocai_stats import cli
+
+def interrupted(args):
+    run = ctypes.pythonapi.PyRun_String
+    run.restype, run.argtypes = ctypes.py_object, [ctypes.c_char_p, ctypes.c_int, ctypes.py_object, ctypes.py_object]
+    run(b"raise KeyboardInterrupt", 257, {}, {})  # 257: Py_file_input
+
+class Parser:
+    def parse_args(self, argv):
+        return argparse.Namespace(func=interrupted)
+
+cli.build_parser = Parser
+cli.entry()
+"""
+
+
+def test_ctrl_c_during_a_c_extensions_import_still_exits_130(tmp_path):
+    (tmp_path / "interrupted_run.py").write_text(INTERRUPTED_INSIDE_A_C_CALL, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "interrupted_run"], capture_output=True, text=True, cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (130, "laocai-stats: interrupted\n")
+
+
 def test_ctrl_c_stops_cleanly_and_leaves_earlier_outputs(tmp_path):
     from laocai_stats.publish.outputs import MANIFEST, staged_folder
 

@@ -16,6 +16,7 @@ import sys
 from ..errors import DataError, LaocaiError
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a Ctrl-C
 
 
 SHOWN_WARNINGS = 3
@@ -161,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         # Ctrl-C during interpreter shutdown would print "Exception ignored ... KeyboardInterrupt": ignore it.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("laocai-stats: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # a write that bypassed the guard: the output was cut short, never a success
         return 141
     except OSError as exc:  # a file the command could not read or write: one line naming it, never a traceback
@@ -171,5 +172,22 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
 
 
+def entry() -> None:
+    """The `laocai-stats` and `python -m laocai_stats` entry point: `main`, then leave with its status.
+
+    After a Ctrl-C the run has cleaned up, and the process leaves at once with status 130. Not through
+    sys.exit: CPython 3.11 remembers a KeyboardInterrupt that escaped any nested PyRun_* call (a C
+    extension's module initialisation runs one while it is being imported), even when `main` caught it,
+    and would then end the process by SIGINT (status -2), not with 130.
+    """
+    status = main()
+    if status == EXIT_INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(status)
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
