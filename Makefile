@@ -39,7 +39,7 @@ reproduce: $(STAMP)
 	$(BIN)/laocai-stats reproduce --out $(OUT)
 
 test: $(STAMP) $(CFF_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder
 
 # JupyterLab on this machine only (127.0.0.1), so without a token; as root (a container, a lab server) it needs
 # --allow-root and opens no browser. The port is fixed (no retries), so the URL printed is the one it serves.

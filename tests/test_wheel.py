@@ -30,13 +30,11 @@ def run(*args, **kwargs) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
-    """A fresh venv holding the wheel just built; the locked dependencies come from `.venv` (see above)."""
-    scratch = tmp_path_factory.mktemp("wheel")
-    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-        "--disable-pip-version-check", "-w", scratch / "dist", ROOT)
-    wheel = next((scratch / "dist").glob("laocai_stats-*.whl"))
-    venv = scratch / "venv"
+def installed(built_wheel, tmp_path_factory) -> Path:
+    """A fresh venv holding the wheel of this checkout (built once: conftest.py); the locked dependencies come from
+    `.venv` (see above)."""
+    wheel = built_wheel
+    venv = tmp_path_factory.mktemp("wheel") / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", venv)
     purelib = Path(run(venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
     (purelib / "locked-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
