@@ -90,47 +90,67 @@ def paper_text() -> str:
     return PAPER.read_text(encoding="utf-8")
 
 
+
 # ---------------------------------------------------------------------------------------------------------------
-# Running on every core. `make test` runs `pytest -n auto --dist loadgroup --no-loadscope-reorder` (pytest-xdist):
-# each worker is a process of its own with its own session fixtures, and pytest hands out whole groups. So:
-# - every test that uses an expensive shared fixture joins that fixture's group (EXPENSIVE), and a group runs on one
-#   worker: each full `reproduce`, the Chromium browser and the wheel are made once per run, never once per worker;
-# - every other test stays with its file (as `--dist loadfile`), so module-scoped fixtures are not made twice;
-# - a notebook's cells share one kernel, in order: each notebook is one group (nbval);
-# - the heaviest groups are handed out first (SLOW_FIRST, measured with `--durations`), so that no worker is left
-#   alone with a long group at the end.
-# Nothing the tests run at once shares a folder, a port or a profile: each writes under its own tmp_path, Chromium
+# Running on every core. `make test` runs `pytest -n auto --dist loadgroup --no-loadscope-reorder` (pytest-xdist).
+# Each worker is a process of its own, with its own session fixtures, and the scheduler below hands out whole groups:
+# - a test runs with the rest of its file (as `--dist loadfile`): module fixtures are made once, and a notebook's
+#   cells (nbval) run in order in one kernel;
+# - files that share an expensive session fixture form one group (GROUPS), so each full `reproduce`, the Chromium
+#   browser and the wheel are made once per run, never once per worker; collection fails if a test would take an
+#   EXPENSIVE fixture into a second group;
+# - the heaviest groups go first (SLOW_FIRST, measured with `--durations`), so no worker is left alone with a long
+#   group at the end.
+# The grouping is by test id, on the controller: pytest-xdist's own `xdist_group` marks are lost with pytest 9.2,
+# whose node ids xdist 3.8 can no longer suffix (pytest-dev/pytest-xdist#1386); a mark's "@group" id is still obeyed.
+# Nothing that runs at once shares a folder, a port or a profile: each test writes under its own tmp_path, Chromium
 # and JupyterLab take a free port, LibreOffice gets a profile per test, and no test writes into the repository's
 # outputs/ or notebooks/ (test_other_province checks their hashes around its run). A plain `pytest` still runs
 # everything in one process, in file order.
 
-EXPENSIVE = {  # fixture -> group: every test that uses the fixture, directly or through another, runs in the group
-    "shipped_reproduce": "shipped", "shipped_without_notebooks": "shipped", "browser": "shipped",
-    "hostile_out": "shipped",
-    "own_run": "own-tables",
-    "province_run": "other-province",
-    "built_wheel": "wheel",
-    "vi_outputs": "vietnamese", "vi_own_outputs": "vietnamese",
+GROUPS = {  # a test file, or one test, -> the group it runs in
+    "tests/test_reproduce.py": "shipped", "tests/test_committed_outputs.py": "shipped",
+    "tests/test_report_browser.py": "shipped",
+    "tests/test_cli_conventions.py::test_reproduce_verbose_names_every_file_and_quiet_shows_no_progress": "shipped",
+    "tests/test_wheel.py": "wheel", "tests/test_vietnamese.py::test_the_wheel_carries_the_catalogue": "wheel",
 }
-SLOW_FIRST = ["shipped", "own-tables", "wheel", "other-province", "tests/test_papermill.py", "vietnamese",
-              "tests/test_cli_conventions.py", "tests/test_own_tables.py", "tests/test_faults.py",
-              "tests/test_compare.py", "tests/test_warm_kernels.py", "tests/test_reproduce.py"]
+EXPENSIVE = ("shipped_reproduce", "shipped_without_notebooks", "built_wheel", "own_run", "province_run", "vi_outputs",
+             "vi_own_outputs", "browser")
+SLOW_FIRST = ["shipped", "tests/test_own_tables.py", "wheel", "tests/test_other_province.py", "tests/test_papermill.py",
+              "tests/test_vietnamese.py", "tests/test_cli_conventions.py", "tests/test_faults.py", "tests/test_compare.py",
+              "tests/test_warm_kernels.py", "tests/test_hostile_inputs.py", "tests/test_figure_layout.py"]
 
 
-def xdist_group(item: pytest.Item) -> str:
-    """The group a test runs in: its expensive fixture's, else its notebook's or its file's."""
-    for name in getattr(item, "fixturenames", ()):
-        if name in EXPENSIVE:
-            return EXPENSIVE[name]
-    return item.nodeid.split("::")[0]
+def group_of(nodeid: str) -> str:
+    """The group a test runs in: its own entry in GROUPS, else its file's, else its file."""
+    test = nodeid.split("[")[0]
+    file = nodeid.split("::")[0]
+    return GROUPS.get(test, GROUPS.get(file, file))
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
+@pytest.hookimpl(trylast=True)  # the final order: after pytest's own reordering
 def pytest_collection_modifyitems(config, items):
-    if not getattr(config.option, "loadgroup", False):  # set on each xdist worker by `--dist loadgroup`
+    if not hasattr(config, "workerinput"):  # not an xdist worker: nothing to spread
         return
+    owner: dict[str, str] = {}
     for item in items:
-        if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
+        for name in set(getattr(item, "fixturenames", ())) & set(EXPENSIVE):
+            if owner.setdefault(name, group_of(item.nodeid)) != group_of(item.nodeid):
+                raise pytest.UsageError(f"{item.nodeid} uses {name} outside its group {owner[name]!r}: it would be made "
+                                        "twice; add the test or its file to GROUPS in tests/conftest.py")
     rank = {group: n for n, group in enumerate(SLOW_FIRST)}
-    items.sort(key=lambda item: rank.get(item.get_closest_marker("xdist_group").args[0], len(rank)))  # stable
+    items.sort(key=lambda item: rank.get(group_of(item.nodeid), len(rank)))  # stable: file order within a group
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class Groups(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            marked = nodeid.rfind("@") > nodeid.rfind("]")
+            return super()._split_scope(nodeid) if marked else group_of(nodeid)
+
+    return Groups(config, log)
