@@ -25,7 +25,7 @@ def _floats(series: pd.Series) -> np.ndarray:
 
 def plot_province_growth(growth: pd.DataFrame, *, indicator: str, table: str | None = None, period: str = "shared",
                          ax: Axes | None = None, title: str | None = None, focus: bool = False,
-                         label_rows: bool = True) -> Axes:
+                         label_rows: bool = True, rows_grid: bool = False) -> Axes:
     """One indicator's CAGR per province as dots, with the log-linear trend growth and its 95 % interval as a whisker.
 
     `growth` is `compare.province_growth`'s frame; `period` picks its `*_shared` or `*_own` columns.
@@ -61,6 +61,14 @@ def plot_province_growth(growth: pd.DataFrame, *, indicator: str, table: str | N
     ax.axvline(0, color="0.4", lw=0.8)
     if label_rows:
         ax.set_yticks(positions, [shorten(p, 40) for p in frame["province"]], fontsize=8 if len(frame) < 20 else 6)
+    else:
+        ax.set_yticks([])
+    if rows_grid:
+        # One line per province as a single collection: a tick per row in every panel (a Tick is two lines,
+        # a grid line and two labels) costs more to lay out and draw than the panel itself.
+        ax.yaxis.grid(False)
+        ax.hlines(positions, 0, 1, transform=ax.get_yaxis_transform(), colors=plt.rcParams["grid.color"],
+                  linewidths=plt.rcParams["grid.linewidth"], zorder=0.5)
     ax.set_ylim(len(frame) - 0.5, -0.5)
     if focus:
         points = np.concatenate([rate, trend, [0.0]])
@@ -92,14 +100,14 @@ def growth_figure(comparison, table: str, *, period: str = "shared") -> Figure:
         width = min(len(indicators), 3)
         rows, panel, row_height = -(-len(indicators) // width), 3.6, 0.22
     fig, axes = plt.subplots(rows, width, figsize=(panel * width, (row_height * provinces + 1.5) * rows + 1.0),
-                             squeeze=False, sharey=True, layout="constrained")
+                             squeeze=False, sharey=not many, layout="constrained")
     shared = comparison.shared[comparison.shared["table"] == table].set_index("indicator")["years"]
     for ax, name in zip(axes.flat, indicators):
         title = textwrap.fill(comparison.labels.get(name, name), 34 if provinces <= MANY_PROVINCES else 18)
         if period == "shared":
             title += "\n(" + str(shared.get(name, _("no shared year"))) + ")"
         plot_province_growth(growth, indicator=name, table=table, period=period, ax=ax, title=title, focus=many,
-                             label_rows=not many or ax is axes[0][0])
+                             label_rows=not many or ax is axes[0][0], rows_grid=many)
         ax.title.set_fontsize(9 if not many else 8)
         ax.set_xlabel("")
         ax.tick_params(axis="x", labelsize=8)
