@@ -15,7 +15,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 help:
 	@echo "make reproduce  rebuild every table, figure and report from the shipped data into $(OUT)/"
-	@echo "make test       run every test, notebooks included (nbval)"
+	@echo "make test       run every test, notebooks included (nbval), on every core (pytest-xdist)"
 	@echo "make lab        open JupyterLab on the pinned environment"
 	@echo "make notebooks  re-execute the committed notebooks in place (after changing code or data)"
 	@echo "make validate   validate the shipped data package with frictionless"

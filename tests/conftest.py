@@ -123,7 +123,6 @@ def paper_text() -> str:
     return PAPER.read_text(encoding="utf-8")
 
 
-
 # ---------------------------------------------------------------------------------------------------------------
 # Running on every core. `make test` runs `pytest -n auto --dist loadgroup --no-loadscope-reorder` (pytest-xdist).
 # Each worker is a process of its own, with its own session fixtures, and the scheduler below hands out whole groups:
@@ -152,11 +151,11 @@ GROUPS = {  # a test file, or one test, -> the group it runs in
     "tests/test_hostile_inputs.py": "timed", "tests/test_workbook.py::test_billion_laughs_is_refused_within_a_second": "timed",
 }
 ALONE = "timed"
-EXPENSIVE = ("shipped_reproduce", "shipped_without_notebooks", "built_wheel", "wheel_venv", "own_run", "province_run", "vi_outputs",
-             "vi_own_outputs", "browser")
+EXPENSIVE = ("shipped_reproduce", "shipped_without_notebooks", "built_wheel", "wheel_venv", "browser", "own_run",
+             "province_run", "vi_outputs", "vi_own_outputs")
 SLOW_FIRST = ["shipped", "tests/test_own_tables.py", "tests/test_other_province.py", "tests/test_papermill.py",
               "tests/test_vietnamese.py", "tests/test_cli_conventions.py", "tests/test_faults.py", "tests/test_compare.py",
-              "tests/test_warm_kernels.py", "tests/test_hostile_inputs.py", "tests/test_figure_layout.py"]
+              "tests/test_warm_kernels.py", "tests/test_figure_layout.py"]
 
 
 def group_of(nodeid: str) -> str:
