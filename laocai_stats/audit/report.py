@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..text import escape_markdown, markdown_table
+import functools
+import re
+
+from ..text import _, escape_markdown, markdown_table, number, pgettext, use_language
 from .claims import fmt
 from .common import (
     CONSISTENT,
@@ -14,7 +17,28 @@ from .common import (
     VERDICT_MEANINGS,
     VERDICTS,
 )
+from .checks import signed
 from .totals import HEADING_PREAMBLE_END
+
+
+def in_audit_language(func):
+    """Run `func` in the language the audit's prose was written in (`run_audit` records it in `attrs`)."""
+    @functools.wraps(func)
+    def wrapper(audit, *args, **kwargs):
+        with use_language(audit.attrs.get("language")):
+            return func(audit, *args, **kwargs)
+    return wrapper
+
+
+def verdict(value: str) -> str:
+    """A verdict (a fixed English code in audit.csv) as a word of the current language."""
+    return pgettext("verdict", value)
+
+
+def table_name(value: str) -> str:
+    """'Table 2' (the audit's key) as the current language writes it."""
+    found = re.fullmatch(r"Table (\d+)", value or "")
+    return _("Table {number}").format(number=found.group(1)) if found else value
 
 
 def verdict_counts(audit: pd.DataFrame) -> dict[str, int]:
@@ -24,19 +48,22 @@ def verdict_counts(audit: pd.DataFrame) -> dict[str, int]:
 
 
 def _count_words(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    return ", ".join(f"{n} {verdict(v)}" for v, n in counts.items() if n)
 
 
+@in_audit_language
 def summary_line(audit: pd.DataFrame, *, markdown: bool = False) -> str:
     """'52 checks on the data for Lao Cai: 20 consistent, 1 inconsistent, 31 not checkable.' (the name escaped for Markdown)"""
-    province = audit.attrs.get("province", "this data set")
+    province = audit.attrs.get("province") or _("this data set")
     province = escape_markdown(province) if markdown else province
-    return f"{len(audit)} checks on the data for {province}: {_count_words(verdict_counts(audit))}."
+    return _("{count} checks on the data for {province}: {verdicts}.").format(
+        count=len(audit), province=province, verdicts=_count_words(verdict_counts(audit)))
 
 
+@in_audit_language
 def findings_markdown(audit: pd.DataFrame, grades: pd.DataFrame) -> str:
     """A short narrative of the findings; every number in it is read from `audit` and `grades`."""
-    out = [f"The audit ran {summary_line(audit, markdown=True)}"]
+    out = [_("The audit ran {summary}").format(summary=summary_line(audit, markdown=True))]
     md = escape_markdown  # table names, locations and notes of part 1 quote the data's own labels
 
     totals = audit[audit["kind"] == "total"]
@@ -44,42 +71,48 @@ def findings_markdown(audit: pd.DataFrame, grades: pd.DataFrame) -> str:
         bad = totals[totals["verdict"] == INCONSISTENT]
         ok = totals[totals["verdict"] == CONSISTENT]
         blocked = totals[totals["verdict"] == NOT_CHECKABLE]
-        line = f"**Printed totals.** {len(ok)} of the {len(totals)} printed totals equal the sum of the rows or years they total."
+        line = _("**Printed totals.** {equal} of the {count} printed totals equal the sum of the rows or years they total.").format(
+            equal=len(ok), count=len(totals))
         if len(bad):
-            line += f" {len(bad)} {'does' if len(bad) == 1 else 'do'} not:"
+            line += " " + (_("{count} does not:") if len(bad) == 1 else _("{count} do not:")).format(count=len(bad))
         out.append(line)
         for check in bad.itertuples():
-            out.append(f"- {md(check.table)}, {md(check.location)}: {md(check.numbers)}, printed {fmt(check.printed)} "
-                       f"(the {'sum exceeds' if check.difference > 0 else 'sum falls short of'} the printed total by {abs(int(check.difference)):,}).")
+            sentence = (_("- {table}, {location}: {numbers}, printed {printed} (the sum exceeds the printed total by {difference}).")
+                        if check.difference > 0 else
+                        _("- {table}, {location}: {numbers}, printed {printed} (the sum falls short of the printed total by {difference})."))
+            out.append(sentence.format(table=md(table_name(check.table)), location=md(check.location), numbers=md(check.numbers),
+                                       printed=fmt(check.printed), difference=number(abs(int(check.difference)))))
         if len(blocked):
-            out.append(f"{len(blocked)} cannot be recomputed:")
+            out.append(_("{count} cannot be recomputed:").format(count=len(blocked)))
         for check in blocked.itertuples():
-            out.append(f"- {md(check.table)}, {md(check.location)}: {md(check.note)}")
+            out.append(f"- {md(table_name(check.table))}, {md(check.location)}: {md(check.note)}")
     else:
-        out.append("**Printed totals.** The tables print no totals.")
+        out.append(_("**Printed totals.** The tables print no totals."))
 
     headings = audit[audit["kind"] == "heading"]
     if len(headings):
-        out.append(f"**Rows printed as totals of unstated rows.** {len(headings)} "
-                   f"{'row is' if len(headings) == 1 else 'rows are'} not checkable: the table does not say what they total.")
+        out.append((_("**Rows printed as totals of unstated rows.** {count} row is not checkable: the table does not say what it totals.")
+                    if len(headings) == 1 else
+                    _("**Rows printed as totals of unstated rows.** {count} rows are not checkable: the table does not say what they total."))
+                   .format(count=len(headings)))
         for check in headings.itertuples():
-            conclusion = check.note.split(HEADING_PREAMBLE_END)[-1].strip()
-            out.append(f"- {md(check.table)}, {md(check.location)}: {md(conclusion)} {md(check.numbers)}.")
+            conclusion = check.note.split(_(HEADING_PREAMBLE_END))[-1].strip()
+            out.append(f"- {md(table_name(check.table))}, {md(check.location)}: {md(conclusion)} {md(check.numbers)}.")
 
     part2 = audit[audit["part"] == 2]
     part3 = audit[audit["part"] == 3]
     scope = part2[part2["kind"] == "scope"]
     if len(scope):
-        out.append(f"**The paper's text.** Not applied: {md(scope['note'].iloc[0])}")
+        out.append(_("**The paper's text.** Not applied: {why}").format(why=md(scope['note'].iloc[0])))
         sources = part2[part2["kind"] == "source"]
         if len(sources):
             stated = int((sources["verdict"] == CONSISTENT).sum())
-            out.append(f"**Sources.** {stated} of {len(sources)} tables with figures name their source.")
+            out.append(_("**Sources.** {stated} of {count} tables with figures name their source.").format(stated=stated, count=len(sources)))
             for check in sources[sources["verdict"] != CONSISTENT].itertuples():
-                out.append(f"- {check.table}, {check.location}: {check.note}.")
+                out.append(f"- {md(table_name(check.table))}, {md(check.location)}: {md(check.note)}.")
     elif len(part2) and (part2["verdict"] == NOT_APPLICABLE).all():
-        why = audit.attrs.get("text_not_applicable_because") or "the data set is not the paper's"
-        out.append(f"**The paper's text.** Not applied: {md(why)}.")
+        why = audit.attrs.get("text_not_applicable_because") or _("the data set is not the paper's")
+        out.append(_("**The paper's text.** Not applied: {why}.").format(why=md(why)))
     else:
         checked = part2[part2["verdict"].isin([CONSISTENT, INCONSISTENT])]
         bad = part2[part2["verdict"] == INCONSISTENT]
@@ -121,12 +154,14 @@ def findings_markdown(audit: pd.DataFrame, grades: pd.DataFrame) -> str:
             for check in part4.itertuples():
                 out.append(f"- Sections {check.section}: {check.verdict}. {check.location}. {check.note}")
 
-    grade_words = "; ".join(f"{g.table} {g.grade}" for g in grades.itertuples())
-    out.append(f"**Grades.** {grade_words}." if grade_words else "**Grades.** No tables.")
+    grade_words = "; ".join(f"{table_name(g.table)} {pgettext('grade', g.grade)}" for g in grades.itertuples())
+    out.append(_("**Grades.** {grades}.").format(grades=grade_words) if grade_words else _("**Grades.** No tables."))
     return "\n\n".join(_join_bullets(out))
 
 
-VERDICT_NOTE = "Verdicts: " + "; ".join(f"{verdict}: {meaning}" for verdict, meaning in VERDICT_MEANINGS.items()) + "."
+def verdict_note() -> str:
+    """What each verdict means, in the current language."""
+    return _("Verdicts: {meanings}.").format(meanings="; ".join(f"{verdict(v)}: {_(meaning)}" for v, meaning in VERDICT_MEANINGS.items()))
 
 
 def _join_bullets(blocks: list[str]) -> list[str]:
@@ -141,34 +176,39 @@ def _join_bullets(blocks: list[str]) -> list[str]:
 
 
 def _display(audit: pd.DataFrame) -> pd.DataFrame:
-    number = lambda v: "" if pd.isna(v) else f"{int(v):,}"
-    signed = lambda v: "" if pd.isna(v) else f"{int(v):+,}"
-    where = [", ".join(p for p in (t, f"section {s}" if s else "", loc) if p)
+    count = lambda v: "" if pd.isna(v) else number(int(v))
+    difference = lambda v: "" if pd.isna(v) else signed(v)
+    where = [", ".join(p for p in (table_name(t), _("section {section}").format(section=s) if s else "", loc) if p)
              for t, s, loc in zip(audit["table"], audit["section"], audit["location"])]
     return pd.DataFrame({
-        "Check": audit["check"], "Where": where, "Rule": audit["rule"],
-        "Printed": audit["printed"].map(number), "Recomputed": audit["recomputed"].map(number),
-        "Difference": audit["difference"].map(signed), "Verdict": audit["verdict"],
-        "Numbers": audit["numbers"], "Note": audit["note"],
+        _("Check"): audit["check"], _("Where"): where, _("Rule"): audit["rule"],
+        _("Printed"): audit["printed"].map(count), _("Recomputed"): audit["recomputed"].map(count),
+        _("Difference"): audit["difference"].map(difference), _("Verdict"): audit["verdict"].map(verdict),
+        _("Numbers"): audit["numbers"], _("Note"): audit["note"],
     })
 
 
+@in_audit_language
 def audit_markdown(audit: pd.DataFrame, grades: pd.DataFrame) -> str:
-    """The whole audit, pasteable into a review: grades, the checks by part, and the findings."""
+    """The whole audit, pasteable into a review: grades, the checks by part, and the findings, in the audit's language."""
     province = escape_markdown(audit.attrs.get("province", ""))
-    blocks = [f"## Audit of the tables{' for ' + province if province else ''}", summary_line(audit, markdown=True),
-              "Differences are recomputed minus printed. A blank input makes a check not checkable; it is never counted as zero.",
-              VERDICT_NOTE,
-              "### Grades", markdown_table(grades.rename(columns=str.capitalize)), "### Checks"]
+    grades_shown = pd.DataFrame({_("Table"): grades["table"].map(table_name), _("Grade"): grades["grade"].map(lambda g: pgettext("grade", g)),
+                                 _("Reasons"): grades["reasons"]})
+    blocks = [_("## Audit of the tables for {province}").format(province=province) if province else _("## Audit of the tables"),
+              summary_line(audit, markdown=True),
+              _("Differences are recomputed minus printed. A blank input makes a check not checkable; it is never counted as zero."),
+              verdict_note(),
+              _("### Grades"), markdown_table(grades_shown), _("### Checks")]
     display = _display(audit)
     for part, title in PARTS.items():
         mine = display[audit["part"].to_numpy() == part]
         if len(mine):
-            blocks += [f"#### {part}. {title}", markdown_table(mine)]
-    blocks += ["### Findings", findings_markdown(audit, grades)]
+            blocks += [f"#### {part}. {_(title)}", markdown_table(mine)]
+    blocks += [_("### Findings"), findings_markdown(audit, grades)]
     return "\n\n".join(blocks) + "\n"
 
 
+@in_audit_language
 def audit_text(audit: pd.DataFrame, grades: pd.DataFrame, width: int = 80) -> str:
     """The audit for a terminal: grades first, then one short block per check, wrapped to `width`."""
     import textwrap
@@ -176,7 +216,7 @@ def audit_text(audit: pd.DataFrame, grades: pd.DataFrame, width: int = 80) -> st
     wrap = lambda text, indent: textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent,
                                               break_long_words=False, break_on_hyphens=False)
     lines = [wrap(f"Audit: {summary_line(audit)}", ""), wrap("Differences are recomputed minus printed; a blank is never counted as zero.", ""),
-             wrap(VERDICT_NOTE, ""), "", "Grades"]
+             wrap(verdict_note(), ""), "", "Grades"]
     for g in grades.itertuples():
         lines.append(f"  {g.table:<9}{g.grade}")
         lines.append(wrap(g.reasons, " " * 11))

@@ -27,7 +27,7 @@ from ..errors import LaocaiError
 from ..stats.growth import index as index_series
 from ..stats.ratios import RATIOS, ratios_as_series, yearly_ratios
 from ..text import DEFAULT_LANGUAGE, N_, _, escape_markdown, in_data_language, language, missing, number, shorten
-from .sources import PAPER_SHORT, credit
+from .sources import PAPER_SHORT, credit, tables_label
 from .style import percent_axis, save_figure  # noqa: F401  (save_figure: where reproduce and the notebooks have always found it)
 
 INDEX_LABEL = N_("Index, first year with a value = 100")
@@ -261,10 +261,13 @@ def _ratio_figure(dataset: Dataset, names, title: str) -> Figure:
 
 
 def _growth(dataset: Dataset, tables, title: str) -> Figure:
+    """Every activity count of `tables`; `title` names the {tables} actually plotted and the {province}."""
     from ..stats.summary import ACTIVITY_KINDS, growth_summary
 
     summary = growth_summary(dataset)
     summary = summary[summary["table"].isin(tables) & summary["kind"].isin(ACTIVITY_KINDS)]
+    plotted = tables_label(dataset.spec(t).number for t in dict.fromkeys(summary["table"]))
+    title = title.format(tables=plotted, province=shorten(dataset.province))
     labels = {i.name: i.display for t in tables if t in dataset.specs for i in dataset.spec(t).indicators}
     fig, ax = plt.subplots(figsize=(8.0, 0.42 * len(summary) + 1.6))
     plot_growth(summary, labels=labels, ax=ax, title=title)
@@ -303,8 +306,7 @@ FLOW_TABLES = ("conferences", "publications", "website", "press")
 FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("overview_growth", "01-overview", FLOW_TABLES,
                N_("Growth per year of every flow indicator: CAGR and log-linear trend with 95 % interval"),
-               lambda d: _growth(d, yearly_tables(d), _("Growth per year of each count of activity, Tables 2-5, {province}").format(
-                   province=shorten(d.province)))),
+               lambda d: _growth(d, yearly_tables(d), _("Growth per year of each count of activity, {tables}, {province}"))),
     FigureSpec("agents_by_system", "02-agents", ("agents",),
                N_("Agent staff and collection points by agent system (Table 1)"), _agents),
     FigureSpec("conferences_counts", "03-conferences", ("conferences",),
