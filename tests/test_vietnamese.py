@@ -504,7 +504,7 @@ def test_notebook_parameters_carry_the_runs_language(vi_workbook):
 
 @pytest.fixture(scope="session")
 def vi_notebook_pages(vi_workbook, tmp_path_factory) -> Path:
-    """Two notebooks executed on the Vietnamese workbook as `reproduce` runs them, their pages and the report."""
+    """Three notebooks executed on the Vietnamese workbook as `reproduce` runs them, their pages and the report."""
     from laocai_stats.publish.report import write_report
     from laocai_stats.run.reproduce import _run_notebook, notebook_parameters, notebook_paths
 
@@ -512,7 +512,7 @@ def vi_notebook_pages(vi_workbook, tmp_path_factory) -> Path:
     dataset = open_dataset(vi_workbook)
     parameters = notebook_parameters(vi_workbook, dataset, None)
     executed = []
-    for path in (p for p in notebook_paths() if p.name.startswith(("03-", "08-"))):
+    for path in (p for p in notebook_paths() if p.name.startswith(("03-", "08-", "09-"))):
         executed.append(root / "notebooks" / path.name)
         executed[-1].parent.mkdir(exist_ok=True)
         _run_notebook(str(path), str(executed[-1]), parameters, str(root / "report" / "notebooks" / f"{path.stem}.html"))
@@ -530,6 +530,9 @@ def test_the_notebooks_speak_the_datas_language(vi_notebook_pages):
     audit_page = (vi_notebook_pages / "report" / "notebooks" / "08-audit.html").read_text(encoding="utf-8")
     assert "Đánh giá từng bảng" in audit_page and "Các phát hiện" in audit_page and "Phần kiểm tra đã chạy" in audit_page
     assert "The audit ran" not in audit_page
+    compare_page = (vi_notebook_pages / "report" / "notebooks" / "09-compare.html").read_text(encoding="utf-8")
+    assert "Các tỉnh được so sánh: <strong>Hà Giang</strong>" in compare_page and "So sánh 1 tỉnh: Hà Giang" in compare_page
+    assert "Compared:" not in compare_page and "province compared" not in compare_page
     report = (vi_notebook_pages / "report" / "index.html").read_text(encoding="utf-8")
     assert "Bảng 2: hội nghị, tư vấn và đối thoại" in report  # the notebook list shows the translated titles
     # The frames a notebook shows are the CSVs' (English column names and words such as kendall_method): not prose.

@@ -117,42 +117,48 @@ def findings_markdown(audit: pd.DataFrame, grades: pd.DataFrame) -> str:
         checked = part2[part2["verdict"].isin([CONSISTENT, INCONSISTENT])]
         bad = part2[part2["verdict"] == INCONSISTENT]
         unchecked = part2[part2["verdict"] == NOT_CHECKABLE]
-        line = (f"**Counts in the text.** {len(checked)} checks of the counts the text states, against the tables and "
-                f"against their own stated parts and lists: {int((checked['verdict'] == CONSISTENT).sum())} consistent, "
-                f"{len(bad)} inconsistent.")
+        line = _("**Counts in the text.** {checked} checks of the counts the text states, against the tables and against their "
+                 "own stated parts and lists: {consistent} {consistent_word}, {inconsistent} {inconsistent_word}.").format(
+            checked=len(checked), consistent=int((checked['verdict'] == CONSISTENT).sum()), consistent_word=verdict(CONSISTENT),
+            inconsistent=len(bad), inconsistent_word=verdict(INCONSISTENT))
         if len(unchecked):
-            line += f" {len(unchecked)} counts have nothing to be checked against."
+            line += " " + _("{count} counts have nothing to be checked against.").format(count=len(unchecked))
         out.append(line)
         for check in bad.itertuples():
-            out.append(f"- Section {check.section}, {check.rule}: {check.numbers}; {check.note}")
+            out.append(_("- Section {section}, {rule}: {numbers}; {note}").format(section=check.section, rule=check.rule,
+                                                                                  numbers=check.numbers, note=check.note))
 
         testable = part3[part3["kind"] == "claim"]
         untestable = part3[part3["kind"] != "claim"]
         counts = verdict_counts(testable)
         results = part3[part3["section"].str.match(r"[34]\b")]
         weighed = results[results["kind"] == "claim"]
-        line = (f"**Claims.** The ledger holds {len(part3)} evaluative statements of the text; {len(results)} of them are "
-                f"in the results and discussion (sections 3 and 4), and the tables can weigh {len(weighed)} of those. "
-                f"Of the {len(testable)} weighed in all: {_count_words(counts) or 'none'} (consistent means only that "
-                f"the tables do not contradict the statement). {len(untestable)} cannot be weighed with the tables; each is "
-                f"listed below with the reason.")
+        line = _("**Claims.** The ledger holds {count} evaluative statements of the text; {results} of them are in the results "
+                 "and discussion (sections 3 and 4), and the tables can weigh {weighed} of those. Of the {testable} weighed in "
+                 "all: {verdicts} ({consistent} means only that the tables do not contradict the statement). {untestable} cannot "
+                 "be weighed with the tables; each is listed below with the reason.").format(
+            count=len(part3), results=len(results), weighed=len(weighed), testable=len(testable),
+            verdicts=_count_words(counts) or _("none"), consistent=verdict(CONSISTENT), untestable=len(untestable))
         out.append(line)
         for check in testable[testable["verdict"] != CONSISTENT].itertuples():
-            out.append(f"- Section {check.section}, {check.location}, tested as \"{check.rule}\" on {check.table}: "
-                       f"{check.verdict}. {check.numbers}. {check.note.split(' Reading:')[0]}")
+            out.append(_('- Section {section}, {location}, tested as "{rule}" on {table}: {verdict}. {numbers}. {note}').format(
+                section=check.section, location=check.location, rule=check.rule, table=table_name(check.table),
+                verdict=verdict(check.verdict), numbers=check.numbers, note=check.note.split(' Reading:')[0]))
         for check in testable[testable["verdict"] == CONSISTENT].itertuples():
-            out.append(f"- Section {check.section}, {check.location}: {check.rule} ({check.table}); consistent.")
-        out.append("Not weighable with the tables:")
+            out.append(_("- Section {section}, {location}: {rule} ({table}); {verdict}.").format(
+                section=check.section, location=check.location, rule=check.rule, table=table_name(check.table), verdict=verdict(CONSISTENT)))
+        out.append(_("Not weighable with the tables:"))
         for check in untestable.itertuples():
-            out.append(f"- Section {check.section}, {check.location}: {check.note}")
+            out.append(_("- Section {section}, {location}: {note}").format(section=check.section, location=check.location, note=check.note))
 
         part4 = audit[audit["part"] == 4]
         if len(part4):
             bad = part4[part4["verdict"] == INCONSISTENT]
-            out.append(f"**The text against itself.** {len(part4)} pairs of statements set against each other: "
-                       f"{_count_words(verdict_counts(part4))}.")
+            out.append(_("**The text against itself.** {count} pairs of statements set against each other: {verdicts}.").format(
+                count=len(part4), verdicts=_count_words(verdict_counts(part4))))
             for check in part4.itertuples():
-                out.append(f"- Sections {check.section}: {check.verdict}. {check.location}. {check.note}")
+                out.append(_("- Sections {section}: {verdict}. {location}. {note}").format(
+                    section=check.section, verdict=verdict(check.verdict), location=check.location, note=check.note))
 
     grade_words = "; ".join(f"{table_name(g.table)} {pgettext('grade', g.grade)}" for g in grades.itertuples())
     out.append(_("**Grades.** {grades}.").format(grades=grade_words) if grade_words else _("**Grades.** No tables."))
@@ -215,32 +221,34 @@ def audit_text(audit: pd.DataFrame, grades: pd.DataFrame, width: int = 80) -> st
 
     wrap = lambda text, indent: textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent,
                                               break_long_words=False, break_on_hyphens=False)
-    lines = [wrap(f"Audit: {summary_line(audit)}", ""), wrap("Differences are recomputed minus printed; a blank is never counted as zero.", ""),
-             wrap(verdict_note(), ""), "", "Grades"]
+    lines = [wrap(_("Audit: {summary}").format(summary=summary_line(audit)), ""),
+             wrap(_("Differences are recomputed minus printed; a blank is never counted as zero."), ""),
+             wrap(verdict_note(), ""), "", _("Grades")]
     for g in grades.itertuples():
-        lines.append(f"  {g.table:<9}{g.grade}")
+        lines.append(f"  {table_name(g.table):<9}{pgettext('grade', g.grade)}")
         lines.append(wrap(g.reasons, " " * 11))
     for part, title in PARTS.items():
         mine = audit[audit["part"] == part]
         if mine.empty:
             continue
-        lines += ["", f"{part}. {title}", "-" * min(width, 80)]
+        lines += ["", f"{part}. {_(title)}", "-" * min(width, 80)]
         for n, check in enumerate(mine.itertuples()):
             if n:
                 lines.append("")
-            head = ", ".join(p for p in (check.table, f"section {check.section}" if check.section else "") if p)
-            first = f"{check.verdict.upper():<15}{check.check}"
+            head = ", ".join(p for p in (table_name(check.table), _("section {section}").format(section=check.section) if check.section else "") if p)
+            word = verdict(check.verdict).upper()
+            first = f"{word:<15}{check.check}" if len(word) < 15 else f"{word} {check.check}"
             if head and len(first) + len(head) + 4 <= width:
                 lines.append(f"{first}  [{head}]")
             else:
                 lines += [first] + ([f"    [{head}]"] if head else [])
             lines.append(wrap(check.location, "    "))
             if check.rule:
-                lines.append(wrap(f"rule: {check.rule}", "    "))
+                lines.append(wrap(_("rule: {rule}").format(rule=check.rule), "    "))
             figures = [f"{label} {value}" for label, value in (
-                ("printed", "" if pd.isna(check.printed) else f"{int(check.printed):,}"),
-                ("recomputed", "" if pd.isna(check.recomputed) else f"{int(check.recomputed):,}"),
-                ("difference", "" if pd.isna(check.difference) else f"{int(check.difference):+,}")) if value]
+                (_("printed"), "" if pd.isna(check.printed) else number(int(check.printed))),
+                (_("recomputed"), "" if pd.isna(check.recomputed) else number(int(check.recomputed))),
+                (_("difference"), "" if pd.isna(check.difference) else signed(check.difference))) if value]
             if figures:
                 lines.append("    " + "   ".join(figures))
             if check.numbers:
