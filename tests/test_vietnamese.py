@@ -84,6 +84,8 @@ def test_every_csv_column_has_a_heading_for_tables_xlsx():
 
 def test_the_descriptor_carries_vietnamese_beside_every_english_label():
     for spec in reference_specs().values():
+        for indicator in spec.indicators:  # the notes the narrative quotes ("What the indicators count")
+            assert not indicator.note or VIETNAMESE.search(indicator.translations["vi"].get("note", "")), indicator.name
         assert VIETNAMESE.search(spec.translations["vi"]["caption"]), spec.name
         for item in (*spec.indicators, *spec.groups):
             assert VIETNAMESE.search(item.translations["vi"]["label"]), item.name
@@ -441,6 +443,7 @@ def test_lower_layer_words_follow_the_language(vi_own_outputs):
     from laocai_stats.publish.narrative import table_narrative
 
     prose = table_narrative("conferences", open_dataset(workbook)) + table_narrative("mang_xa_hoi", open_dataset(workbook))
+    assert "Lượt người tham dự, không phải số người khác nhau" in prose and "Attendances" not in prose  # the descriptor's note
     assert "; hoán vị chính xác (có giá trị trùng), 5 năm)" in prose and "; chính xác, 5 năm)" in prose  # the test's method
     report = (out / "report" / "index.html").read_text(encoding="utf-8")
     for english in ("exact permutation", "; exact,", "asymptotic", "No trend interval", "as printed in", "analysed with the method"):
