@@ -545,3 +545,29 @@ def test_the_notebooks_speak_the_datas_language(vi_notebook_pages):
              for name, page in pages.items()}
     found = {f for text in texts.values() for f in _english_fragments() if f in text}
     assert found == set(), sorted(found)[:8]
+
+
+def test_a_long_source_line_does_not_squeeze_the_panels(vi_workbook):
+    """A province's own Source line (here a Vietnamese one) under a figure of panels is wrapped: constrained layout
+    made room for all of it beside the first panel and squeezed the panels to nothing ("axes sizes collapsed")."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from laocai_stats.publish.figures import draw
+    from laocai_stats.publish.style import themed
+
+    def narrowest_panel(name, dataset) -> float:
+        fig = draw(name, dataset)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # matplotlib warns when it gives up the layout
+            fig.canvas.draw()
+        plt.close(fig)
+        return min(ax.get_position().width for ax in fig.axes)
+
+    with themed():
+        for name in ("agents_by_system", "publications_by_kind"):
+            assert narrowest_panel(name, open_dataset(vi_workbook)) > 0.8 * narrowest_panel(name, open_dataset(None)), name
