@@ -419,6 +419,13 @@ def test_the_audit_is_written_in_the_datas_language(vi_outputs):
     assert all(r["table"].startswith("Table ") for r in rows if r["table"])
 
 
+def test_laocai_stats_audit_answers_in_the_datas_language_or_lang(vi_workbook):
+    vietnamese = cli("audit", "--data", vi_workbook)
+    assert vietnamese.returncode == 0 and vietnamese.stdout.startswith("Kiểm tra: ") and "Xếp loại" in vietnamese.stdout
+    assert cli("audit", "--data", vi_workbook, "--lang", "en").stdout.startswith("Audit: ")
+    assert cli("audit", "--lang", "vi", "--format", "markdown").stdout.startswith("## Kiểm tra các bảng của Lao Cai")
+
+
 def test_the_english_audit_is_unchanged_and_lao_cai_in_vietnamese_on_request():
     from laocai_stats.audit.checks import grade_tables, run_audit
     from laocai_stats.audit.report import audit_markdown
