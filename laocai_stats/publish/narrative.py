@@ -193,7 +193,7 @@ def table_narrative(name: str, dataset: Dataset) -> str:
                            "{top_year} ({top_value}).").format(
                 ratio=_(ratio.label), first_value=_num(first["value"]), first_year=first["year"],
                 last_value=_num(last["value"]), last_year=last["year"], top_year=top["year"], top_value=_num(top["value"])))
-    notes = [f"- **{escape_markdown(i.display)}**: {escape_markdown(i.text('note'))}" for i in spec.indicators if i.note]
+    notes = [f"- **{escape_markdown(i.display)}**: {escape_markdown(i.note_text())}" for i in spec.indicators if i.note_text()]
     if notes:
         lines += ["", _("**What the indicators count.**"), ""] + notes
     lines += ["", measures_note(growth_summary(dataset))]
