@@ -235,8 +235,10 @@ def _agents(dataset: Dataset) -> Figure:
         plot_groups(rows[rows["indicator"] == name], labels=_titles(dataset, "agents"),
                     group_labels={g.name: g.text("label") for g in spec.groups}, ax=ax, title=spec.indicator(name).display)
         ax.title.set_fontsize(10)
-    fig.suptitle(_("Agent staff and collection points by agent system, {province}").format(province=shorten(dataset.province)),
-                 fontweight="bold")
+    paper = names == ["agent_staff", "collection_points"]  # the paper's two counts; else the title names no count
+    title = _("Agent staff and collection points by agent system, {province}") if paper else _("Table {number}, each count by {group}, {province}")
+    fig.suptitle(title.format(number=spec.number, group=(spec.text("group_label") or _("group")).lower(),
+                              province=shorten(dataset.province)), fontweight="bold")
     add_source(axes[0][0], source_line(dataset, ["agents"]))
     return fig
 
