@@ -166,6 +166,8 @@ def _set(**cells):
 BAD = {
     "a column without a label": (_set(E4=None),
         "sheet 'Table 1 agents', cell E5: these figures have no heading: expected a column heading in E4 above them"),
+    "a heading with its unit only": (_set(E4="(people)"),
+        "sheet 'Table 1 agents', cell E4: a column with figures is a new indicator: type its name and unit here"),
     "a column without a unit": (_set(E4="Facebook followers"),
         "sheet 'Table 1 agents', cell E4: a column heading the paper's table does not have is a new indicator: type the unit"),
     "a column without a kind": (_set(E13=None),

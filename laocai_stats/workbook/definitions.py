@@ -13,7 +13,7 @@ from .layout import CHANNEL_HEADER, CHANNELS, ID_HEADER, KIND_HEADER, KIND_WORDS
 # `sheet` below is the sheet being read (sheets._TableSheet) and `cols` its columns (sheets.Columns); not imported,
 # since sheets imports this module.
 
-HEADING_WITH_UNIT = re.compile(r"^(?P<label>.*\S)\s*\((?P<unit>[^()]*)\)\s*$")
+HEADING_WITH_UNIT = re.compile(r"^(?P<label>.*?)\s*\((?P<unit>[^()]*)\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -138,5 +138,5 @@ def check_definition(sheet: "_TableSheet", indicator: IndicatorSpec, kind: Typed
     for typed, expected, what, words in ((kind, indicator.kind, KIND_HEADER, KIND_WORDS), (channel, indicator.channel, CHANNEL_HEADER, CHANNELS)):
         if typed.text and expected and canonical(typed.text, words) != expected and indicator.name not in sheet.spec.added:
             sheet.problem(_("the {what} of '{id}' is the paper's, {expected}, found {typed}; restore {expected}, or add the figures as a "
-                           "new indicator in a row of its own").format(what=_(what).lower(), id=indicator.name, expected=_(expected),
+                           "new indicator of its own (a row; in a table by group, a column)").format(what=_(what).lower(), id=indicator.name, expected=_(expected),
                                                                      typed=shown(typed.text)), typed.where)

@@ -328,7 +328,9 @@ def _instructions(ws, content: _Content, styles) -> None:
         _("6. Do not change column A ({id}), the headings of the header row or the sheet names: they tell the program "
           "what each row and column holds. The indicator labels below the headings may be translated."),
         _("7. Table 1: one row per agent system. To add one, insert a row above '{total}', type its name and leave {id} "
-          "blank; delete the rows of systems the province does not have."),
+          "blank; delete the rows of systems the province does not have. Its indicators are columns: to add one, type a "
+          "column right of the figures, headed with its name and unit as 'Contracts signed (contracts)', and pick its {kind} "
+          "and {channel} in the rows below '{total}'; a column of the paper the province does not report may be deleted."),
         _("8. '{total}' rows and columns are optional: type a total only if the report prints one. It is kept as typed "
           "and checked against the rows (a warning if they differ), never replaced."),
         _("9. Formulas are allowed: the value Excel saved is used, so save the file in Excel or LibreOffice after editing."),
