@@ -52,7 +52,7 @@ def _not_reported_notes(notes: pd.DataFrame, datasets: list[Dataset]) -> pd.Data
 def _group_table_notes(datasets: list[Dataset]) -> pd.DataFrame:
     """A table keyed by group (the paper's Table 1) has no years: said once, with each count a province does not report."""
     rows = []
-    for name in sorted({t for d in datasets for t in d.table_names() if d.spec(t).keyed_by == "group"}):
+    for name in sorted({t for d in datasets for t in d.table_names() if d.spec(t).keyed_by == "group"} if len(datasets) > 1 else ()):
         spec = next(d.spec(name) for d in datasets if name in d.table_names())
         rows.append({"topic": "tables", "table": name, "indicator": "", "province": "",
                      "note": _("Table {number} counts by {group}, not by year: it has no growth to compare, so it is left out of the "
