@@ -174,8 +174,8 @@ def table_narrative(name: str, dataset: Dataset) -> str:
     spec = dataset.spec(name)
     if spec.keyed_by == "group":
         return _agents_narrative(dataset)
-    summary = growth_summary(dataset)
-    summary = summary[summary["table"] == name]
+    every = growth_summary(dataset)  # every series: the measures note counts them all (one family of tests)
+    summary = every[every["table"] == name]
     lines = [_("### What Table {number} shows for {province}").format(number=spec.number,
                                                                       province=escape_markdown(dataset.province)), ""]
     frame = yearly_frame(dataset)
@@ -195,7 +195,7 @@ def table_narrative(name: str, dataset: Dataset) -> str:
     notes = [f"- **{escape_markdown(i.display)}**: {escape_markdown(i.text('note'))}" for i in spec.indicators if i.note]
     if notes:
         lines += ["", _("**What the indicators count.**"), ""] + notes
-    lines += ["", measures_note(growth_summary(dataset))]
+    lines += ["", measures_note(every)]
     total_lines = totals_sentences(name, dataset)
     if total_lines:
         lines += ["", _("**Printed totals.**"), ""] + total_lines
