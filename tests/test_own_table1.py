@@ -6,17 +6,14 @@ export --to-package and compare.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import openpyxl
 import pandas as pd
 import pytest
-from own_tables_helpers import PROVINCE_NFC, own_workbook
+from own_tables_helpers import PROVINCE_NFC, assert_refused, cli, own_workbook
 
 from laocai_stats import open_dataset
 
@@ -38,10 +35,6 @@ def table1_workbook(path: Path, change=None) -> Path:
         if change is not None:
             change(ws)
     return own_workbook(path, change=fill)
-
-
-def cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "laocai_stats", *map(str, args)], capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")
@@ -190,13 +183,4 @@ BAD = {
 def test_bad_input_one_line_exit_2_nothing_written(case, tmp_path):
     change, expected = BAD[case]
     path = table1_workbook(tmp_path / "bad.xlsx", change=change)
-    before = hashlib.sha256(path.read_bytes()).hexdigest()
-    result = cli("validate", path)
-    assert result.returncode == 2
-    errors = [line for line in result.stdout.splitlines() if line.startswith("error: ")]
-    assert len(errors) == 1 and expected in errors[0], result.stdout
-    assert "Traceback" not in result.stderr
-    out = tmp_path / "out"
-    result = cli("reproduce", "--data", path, "--out", out, "--quiet")
-    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1 and expected in result.stderr
-    assert not out.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert_refused(path, expected, tmp_path / "out")
