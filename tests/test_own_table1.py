@@ -63,6 +63,8 @@ def test_the_template_defines_table1s_columns_below_the_total(tmp_path):
     assert (ws["D13"].value, ws["E13"].value) == ("snapshot", "snapshot")
     lists = {str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation if v.type == "list"}
     assert lists["D13:O13"] == '"flow,level"' and lists["D14:O14"] == '"direct,indirect"'  # room for added columns
+    wholes = {str(v.sqref) for v in ws.data_validations.dataValidation if v.type == "whole"}
+    assert wholes == {"D5:O12"}  # whole numbers in the added columns too, not in the Kind and Channel rows
 
 
 def test_validate_shows_the_new_column_and_the_deleted_one(workbook):

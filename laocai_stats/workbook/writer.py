@@ -278,7 +278,9 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
     count_check = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                  showErrorMessage=True, errorTitle=_("Whole number"),
                                  error=_("Type a whole number of 0 or more, without separators. Leave the cell blank if the figure is unknown."))
-    count_check.add(figures)
+    # A table keyed by group: whole numbers also in the columns a province may add to the right.
+    count_check.add(figures if not by_group else
+                    f"{get_column_letter(first_value)}{FIRST_DATA_ROW}:{get_column_letter(last_value + ADDED_COLUMNS)}{figures_end}")
     ws.add_data_validation(count_check)
 
     widths = {1: 28, label_col: 58 if not by_group else 40}
