@@ -113,6 +113,8 @@ def test_statistics_figure_report_and_tables_workbook(run):
     assert "Collection points is not reported in these data" in shown and "which is not the same as a figure left blank" in shown
     report = (run / "report" / "index.html").read_text(encoding="utf-8")
     assert "figures/agents_by_system.png" in report
+    # The figure's caption names no count the data do not report (the paper's names only the paper's two counts).
+    assert "Each count by agent system (Table 1)" in report and "Agent staff and collection points" not in report
 
 
 def test_export_to_package_round_trip(workbook, tmp_path):
