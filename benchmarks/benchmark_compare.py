@@ -91,13 +91,15 @@ for path in sys.argv[1:]:
 
 def timed(command: list[str], env: dict) -> dict:
     """Run `command` as a child; its wall time, CPU time (user + system) and peak memory, from os.wait4."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    errors = child.stderr.read().decode(errors="replace")
-    child.stderr.close()
+    # stderr into a file, not a pipe: 630 workbooks' warnings fill a pipe, and the child would wait on it for ever.
+    with tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        stderr.seek(0)
+        errors = stderr.read().decode(errors="replace")
     if child.returncode != 0:
         raise SystemExit(f"failed ({child.returncode}): {' '.join(command[:4])} ...\n{errors}")
     return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024}

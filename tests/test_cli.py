@@ -96,3 +96,16 @@ def test_validate_imports_no_plotting_or_statistics():
     loaded = modules_loaded_by("from laocai_stats.cli import main\nfrom laocai_stats.data.dataset import default_data_dir\n"
                                "main(['validate', str(default_data_dir())])")
     assert not loaded & {"matplotlib", "scipy", "seaborn"}, sorted(loaded & {"matplotlib", "scipy", "seaborn"})
+
+
+def test_validate_of_a_workbook_imports_no_pandas(tmp_path):
+    # A workbook is read and checked as plain records: `validate` builds no frame, so it does not pay for pandas.
+    from workbook_helpers import export_laocai
+
+    workbook = export_laocai(tmp_path)
+    code = f"from laocai_stats.cli import main\nassert main(['validate', {str(workbook)!r}]) == 0"
+    loaded = modules_loaded_by(code)
+    assert not loaded & {"pandas", "matplotlib", "scipy", "seaborn"}, sorted(loaded & {"pandas", "matplotlib", "scipy", "seaborn"})
+    # ...and the same reader gives the frames when a command asks for them.
+    assert "pandas" in modules_loaded_by(f"{code}\nfrom laocai_stats import open_dataset\n"
+                                         f"open_dataset({str(workbook)!r}).table('press').rows")

@@ -29,6 +29,7 @@ def texts(fig):
             # Ticks outside the view are laid out but never drawn.
             mine += [t for t, loc in zip(axis.get_ticklabels(), axis.get_ticklocs()) if low - 1e-9 <= loc <= high + 1e-9]
         mine += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+        mine += ax.texts  # notes in a panel, and the province names of a comparison of many (drawn as texts, not ticks)
         if ax.get_legend():
             mine += ax.get_legend().get_texts()
         out += [(t, ax) for t in mine]

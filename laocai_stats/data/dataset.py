@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import DataError, LaocaiError, Problem
 from ..text import check_language, nfc
@@ -13,6 +12,10 @@ from .frames import TableData
 from .limits import check_province
 from .package import PackageReader, default_data_dir
 from .specs import TableSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 class Dataset:
     """Metadata at once; each table read, validated and kept on first use."""

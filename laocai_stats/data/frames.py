@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import LaocaiError, Problem
 from .specs import TableSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas is imported where a frame is built, not here: checking a workbook (`validate`) reads and checks plain
+# records and builds no frame, so it need not pay for importing pandas.
 
 TOTAL_COLUMNS = ["indicator", "label", "value", "unit"]
 
@@ -14,6 +19,8 @@ TOTAL_COLUMNS = ["indicator", "label", "value", "unit"]
 
 def require_frame(frame, columns, what: str) -> pd.DataFrame:
     """`frame` itself when it is a DataFrame holding `columns`; else LaocaiError saying what `what` needs."""
+    import pandas as pd
+
     if not isinstance(frame, pd.DataFrame):
         raise LaocaiError(f"{what} needs a DataFrame (a tidy table from load_table), got {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]
@@ -39,6 +46,8 @@ def tidy_frame(spec: TableSpec, records: list[dict]) -> pd.DataFrame:
     Every indicator gets a row for every year (or group) the table covers; a value that the data
     leave blank or do not give is missing (<NA>), never zero.
     """
+    import pandas as pd
+
     key = spec.key
     values = {(r["indicator"], r[key]): r["value"] for r in records}
     if spec.keyed_by == "year":
@@ -61,6 +70,8 @@ def tidy_frame(spec: TableSpec, records: list[dict]) -> pd.DataFrame:
 
 def totals_frame(spec: TableSpec, records: list[dict]) -> pd.DataFrame:
     """The printed total row, one row per indicator it totals, exactly as printed."""
+    import pandas as pd
+
     order = {i.name: n for n, i in enumerate(spec.indicators)}
     records = sorted(records, key=lambda r: order[r["indicator"]])
     frame = pd.DataFrame(

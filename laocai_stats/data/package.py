@@ -8,8 +8,7 @@ import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import DataError, LaocaiError, Problem
 from ..text import nfc
@@ -26,6 +25,9 @@ from .limits import (
     too_many_digits,
 )
 from .specs import YEAR_RANGE, TableSpec, spec_from_resource
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DESCRIPTOR = "datapackage.json"
 
@@ -173,6 +175,8 @@ class PackageReader:
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise DataError(errors)
+        import pandas as pd
+
         columns = [f["name"] for f in resource["schema"]["fields"]]
         frame = pd.DataFrame.from_records(records, columns=columns)
         if "value" in frame:

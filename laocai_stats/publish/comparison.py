@@ -118,7 +118,9 @@ def write_comparison(comparison: Comparison, out, *, svg: bool = False, inputs=(
             for table in comparison_tables_with_values(comparison):
                 fig = growth_figure(comparison, table)
                 try:
-                    paths = save_figure(fig, staging / "figures" / f"growth_{table}", formats=formats)
+                    # No tight bounding box: the constrained layout already fits every text inside the figure,
+                    # and finding the box would lay the figure out once more.
+                    paths = save_figure(fig, staging / "figures" / f"growth_{table}", formats=formats, tight=False)
                     written += [f"figures/{p.name}" for p in paths]
                 finally:
                     plt.close(fig)

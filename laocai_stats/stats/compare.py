@@ -11,7 +11,7 @@ from ..data.dataset import Dataset, open_dataset
 from ..errors import DataError, LaocaiError
 from ..text import _
 from .growth import cagr, index
-from .ratios import RATIOS, ratios_as_series, yearly_ratios
+from .ratios import RATIOS, ratio_rows
 from .summary import yearly_frame
 from .trend import log_linear_trend
 
@@ -228,13 +228,14 @@ def province_index(stacked: pd.DataFrame, shared: pd.DataFrame) -> pd.DataFrame:
     return _wide(indexed, "index", provinces, KEYS)
 
 
-def province_ratios(ratio_frames: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-unit ratios (tidy, from `ratios.yearly_ratios`) side by side over the years they share; and their shared years."""
-    frames = {name: ratios_as_series(frame).assign(kind="ratio") for name, frame in ratio_frames.items() if not frame.empty}
-    if not frames:
+def province_ratios(stacked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-unit ratios of every province (`stack`ed yearly frames) side by side over the years they share; and their shared years."""
+    ratios = ratio_rows(stacked)
+    if ratios.empty:
         empty = pd.DataFrame(columns=["table", "indicator", "unit", "year"])
         return empty, shared_years(pd.DataFrame(columns=["province", "table", "indicator", "kind", "year", "value", "unit"]))
-    stacked = stack(frames)
+    stacked = ratios.rename(columns={"ratio": "indicator"})[["province", "table", "indicator", "year", "value", "unit"]]
+    stacked = stacked.assign(kind="ratio")
     shared = shared_years(stacked)
     wide = side_by_side(stacked, shared).rename(columns={"indicator": "ratio"})
     return wide, shared
@@ -340,7 +341,7 @@ def compare(sources, others=(), *, check: bool = True) -> Comparison:
     shared = shared_years(stacked)
     growth = province_growth(stacked, shared)
     ranking = rank_provinces(growth)
-    ratio_wide, ratio_shared = province_ratios({d.province: yearly_ratios(d) for d in datasets})
+    ratio_wide, ratio_shared = province_ratios(stacked)
     notes = comparison_notes(provinces, shared, ranking, ratio_shared, name_notes)
     notes = _not_reported_notes(notes, datasets)
     notes = pd.concat([notes, _group_table_notes(datasets)], ignore_index=True)

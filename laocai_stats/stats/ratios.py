@@ -32,39 +32,64 @@ RATIOS = (
 )
 
 
+RATIO_COLUMNS = ["ratio", "table", "year", "numerator", "denominator", "value", "unit"]
+
+
 def yearly_ratios(dataset: Dataset) -> pd.DataFrame:
     """One row per ratio and year: numerator, denominator and their quotient.
 
     The quotient is <NA> when either count is missing or the denominator is 0. Ratios whose
     table or indicators the data set lacks are left out.
     """
-    dataset = as_dataset(dataset)
-    frames = []
-    for ratio in RATIOS:
-        if ratio.table not in dataset.table_names():
+    from .summary import yearly_frame
+
+    return ratio_rows(yearly_frame(as_dataset(dataset)))
+
+
+def ratio_rows(yearly: pd.DataFrame) -> pd.DataFrame:
+    """`yearly_ratios` of a tidy yearly frame (`summary.yearly_frame`), or of several provinces' at once.
+
+    With a `province` column (`compare.stack`) every province's ratios are computed in one pass, in the
+    provinces' order, each as `yearly_ratios` gives them: ratio by ratio, years ascending. A data set
+    declares every year of a table for each of its indicators, so a ratio is there exactly where both
+    its indicators are.
+    """
+    by = ["province"] if "province" in yearly.columns else []
+    columns = [*by, *RATIO_COLUMNS]
+    order = {p: n for n, p in enumerate(dict.fromkeys(yearly["province"]))} if by else {}
+    parts = []
+    for n, ratio in enumerate(RATIOS):
+        in_table = yearly[yearly["table"] == ratio.table]
+        top = in_table.loc[in_table["indicator"] == ratio.numerator, [*by, "year", "value"]]
+        bottom = in_table.loc[in_table["indicator"] == ratio.denominator, [*by, "year", "value"]]
+        both = top.merge(bottom, on=[*by, "year"], suffixes=("_top", "_bottom"))
+        if both.empty:
             continue
-        spec = dataset.spec(ratio.table)
-        declared = {i.name for i in spec.indicators}
-        if not {ratio.numerator, ratio.denominator} <= declared:
-            continue
-        rows = dataset.table(ratio.table).rows
-        wide = rows.pivot(index="year", columns="indicator", values="value")
-        top = wide[ratio.numerator].astype("Float64")
-        bottom = wide[ratio.denominator].astype("Float64")
-        frames.append(pd.DataFrame({
+        numerator = both["value_top"].astype("Float64")
+        denominator = both["value_bottom"].astype("Float64")
+        part = pd.DataFrame({
+            **{c: both[c] for c in by},
             "ratio": ratio.name,
             "table": ratio.table,
-            "year": wide.index.astype("int64"),
-            "numerator": top.to_numpy(),
-            "denominator": bottom.to_numpy(),
-            "value": (top / bottom.where(bottom != 0)).to_numpy(),
+            "year": both["year"].astype("int64"),
+            "numerator": numerator,
+            "denominator": denominator,
+            "value": numerator / denominator.where(denominator != 0),
             "unit": ratio.unit,
-        }))
-    if not frames:
-        return pd.DataFrame(columns=["ratio", "table", "year", "numerator", "denominator", "value", "unit"])
-    out = pd.concat(frames, ignore_index=True)
+            "_ratio": n,
+        })
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(parts, ignore_index=True)
+    keys = ["_ratio", "year"]
+    if by:
+        out["_province"] = out["province"].map(order)
+        keys = ["_province", *keys]
+    out = out.sort_values(keys, kind="stable")[columns].reset_index(drop=True)
     for column in ("numerator", "denominator", "value"):
         out[column] = out[column].astype("Float64")
+    out.attrs = {}
     return out
 
 

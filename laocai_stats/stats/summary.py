@@ -63,17 +63,29 @@ EXTRA_COLUMNS = list(GROWTH_CODEBOOK)[len(GROWTH_COLUMNS):]
 def yearly_frame(dataset: Dataset) -> pd.DataFrame:
     """Every yearly table stacked, with `table` and `kind` columns, in table-number order."""
     dataset = as_dataset(dataset)
-    frames = []
+    columns = ["table", "indicator", "kind", "year", "value", "unit"]
+    frames, tables, kinds = [], [], []
     for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
         spec = dataset.spec(name)
         if spec.keyed_by != "year":
             continue
         rows = dataset.table(name).rows
-        kinds = {i.name: i.kind for i in spec.indicators}
-        frames.append(rows.assign(table=name, kind=rows["indicator"].map(kinds))[["table", "indicator", "kind", "year", "value", "unit"]])
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["table", "indicator", "kind", "year", "value", "unit"])
-    out.attrs = {"kinds": dict(zip(out["indicator"], out["kind"]))}
-    return out
+        kind = {i.name: i.kind for i in spec.indicators}
+        frames.append(rows)
+        tables += [name] * len(rows)
+        kinds += [kind.get(i) for i in rows["indicator"]]
+    if not frames:
+        return _with_kinds(pd.DataFrame(columns=columns))
+    # One concatenation and two plain columns: a frame per table each given its columns costs more than the data.
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "table", tables)
+    out.insert(2, "kind", kinds)
+    return _with_kinds(out[columns])
+
+
+def _with_kinds(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.attrs = {"kinds": dict(zip(frame["indicator"], frame["kind"]))}
+    return frame
 
 
 def growth_summary(dataset: Dataset) -> pd.DataFrame:

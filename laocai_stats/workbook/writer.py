@@ -418,8 +418,9 @@ def save_deterministic(wb, path: str | Path) -> None:
     wb.properties.created = wb.properties.modified = DOCUMENT_TIME
     wb.properties.creator = wb.properties.lastModifiedBy = "laocai-stats"
     first = io.BytesIO()
-    # ExcelWriter rather than wb.save(): save() stamps the current time as the modification date.
-    ExcelWriter(wb, zipfile.ZipFile(first, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    # ExcelWriter rather than wb.save(): save() stamps the current time as the modification date. Stored, not
+    # compressed: every member is compressed once, below, where the entries get their fixed times.
+    ExcelWriter(wb, zipfile.ZipFile(first, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
     out = io.BytesIO()
     with zipfile.ZipFile(first) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
