@@ -179,7 +179,8 @@ def test_a_kind_in_doubt_is_never_summed_and_says_why():
     from laocai_stats import AggregationError, load_table, sum_over_years
 
     signs = next(i for i in table_info("publications")["indicators"] if i["name"] == "agent_signs")
-    assert signs["kind"] == "uncertain" and "232" in signs["note"] and "379" in signs["note"]
+    assert signs["kind"] == "uncertain" and "never summed" in signs["note"]
+    assert "232" in signs["data_note"] and "379" in signs["data_note"]  # the paper's own numbers, in their own note
     frame = load_table("publications")
     values = frame[frame["indicator"] == "agent_signs"]["value"]
     assert int(values.sum()) == 379  # the note's number, from the data

@@ -84,6 +84,8 @@ def test_every_csv_column_has_a_heading_for_tables_xlsx():
 
 def test_the_descriptor_carries_vietnamese_beside_every_english_label():
     for spec in reference_specs().values():
+        for indicator in spec.indicators:  # the notes the narrative quotes ("What the indicators count")
+            assert not indicator.note or VIETNAMESE.search(indicator.translations["vi"].get("note", "")), indicator.name
         assert VIETNAMESE.search(spec.translations["vi"]["caption"]), spec.name
         for item in (*spec.indicators, *spec.groups):
             assert VIETNAMESE.search(item.translations["vi"]["label"]), item.name
@@ -350,3 +352,229 @@ def test_own_rows_and_table_in_vietnamese_run_end_to_end(vi_own_outputs):
     assert any("Bảng 6" in (out / "figures" / p.name).read_text(encoding="utf-8") for p in (out / "figures").glob("table6_*.svg"))
     tables = openpyxl.load_workbook(out / "tables" / "tables.xlsx")
     assert [c.value for c in tables["growth"][1]][:2] == ["Tỉnh", "Bảng"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Nothing English left where the data are Vietnamese: the notebooks, the audit, the lower layers' words
+
+def _english_fragments() -> list[str]:
+    """The English of every catalogue message that has a Vietnamese translation, cut at its {placeholders} and
+    Markdown markup: the runs of at least four words a Vietnamese output must never hold."""
+    from babel.messages.pofile import read_po
+
+    with (LOCALES_DIR / "vi" / "LC_MESSAGES" / "laocai_stats.po").open("rb") as handle:
+        messages = [m for m in read_po(handle) if m.id and isinstance(m.id, str) and m.string and m.string != m.id]
+    fragments = set()
+    for message in messages:
+        for part in re.split(r"\{\w*\}|\*\*|[`*#|]|\n", message.id):
+            part = part.strip(" .,:;()-")
+            if len(re.findall(r"[A-Za-z']+", part)) >= 4:
+                fragments.add(part)
+    return sorted(fragments)
+
+
+def _people_text(folder: Path) -> dict[str, str]:
+    """The text people read in an output folder: report pages (code cells and tags dropped), Markdown, the figures'
+    words, the Contents and headings of tables.xlsx."""
+    import html as html_module
+
+    texts = {}
+    for path in sorted(folder.rglob("*")):
+        if path.suffix == ".html":
+            page = re.sub(r"<(script|style)\b.*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S)
+            page = re.sub(r'<div class="jp-Cell jp-CodeCell.*?<div class="jp-Cell-outputWrapper', " ", page, flags=re.S)
+            page = re.sub(r"<(code|pre)\b.*?</\1>", " ", page, flags=re.S)
+            texts[str(path)] = html_module.unescape(re.sub(r"<[^>]+>", " ", page))
+        elif path.suffix == ".md":
+            texts[str(path)] = path.read_text(encoding="utf-8")
+        elif path.suffix == ".svg":
+            texts[str(path)] = " ".join(re.findall(r"<!-- (.*?) -->", path.read_text(encoding="utf-8")))
+        elif path.suffix == ".xlsx":  # the Contents sheet and every heading; the tables' values are the CSVs' (machine words)
+            sheets = openpyxl.load_workbook(path).worksheets
+            cells = [c for row in sheets[0].iter_rows() for c in row] + [c for ws in sheets[1:] for c in ws[1]]
+            texts[str(path)] = " ".join(str(c.value) for c in cells if isinstance(c.value, str))
+    return {name: " ".join(text.split()) for name, text in texts.items()}
+
+
+def test_a_vietnamese_run_holds_no_english_sentence_of_the_catalogue(vi_own_outputs):
+    _workbook, out = vi_own_outputs
+    fragments = _english_fragments()
+    assert len(fragments) > 200
+    found = {(Path(name).name, fragment) for name, text in _people_text(out).items() for fragment in fragments if fragment in text}
+    assert found == set(), f"English in the Vietnamese outputs: {sorted(found)[:8]}"
+
+
+def test_the_audit_is_written_in_the_datas_language(vi_outputs):
+    audit_md = (vi_outputs / "audit" / "audit.md").read_text(encoding="utf-8")
+    assert audit_md.startswith("## Kiểm tra các bảng của Hà Giang")
+    assert "### Xếp loại" in audit_md and "| Bảng | Xếp loại | Lý do |" in audit_md and "| Bảng 1 | tái lập được |" in audit_md
+    assert "không kiểm tra được" in audit_md and re.search(r"\d\.\d{3} so với \d\.\d{3} \+ \d\.\d{3}", audit_md)  # Vietnamese digits
+    for english in ("Audit of the tables", "Grades", "checks on the data", "Verdicts:", "printed total", "is printed as a total",
+                    "Total number of training conferences"):  # the last: the descriptor's Vietnamese heading is used
+        assert english not in audit_md, english
+    # audit.csv is a machine file: its verdicts and table keys stay the fixed English codes
+    with (vi_outputs / "audit" / "audit.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["verdict"] for r in rows} <= {"consistent", "inconsistent", "not checkable", "not applicable"}
+    assert all(r["table"].startswith("Table ") for r in rows if r["table"])
+
+
+def test_laocai_stats_audit_answers_in_the_datas_language_or_lang(vi_workbook):
+    vietnamese = cli("audit", "--data", vi_workbook)
+    assert vietnamese.returncode == 0 and vietnamese.stdout.startswith("Kiểm tra: ") and "Xếp loại" in vietnamese.stdout
+    assert cli("audit", "--data", vi_workbook, "--lang", "en").stdout.startswith("Audit: ")
+    assert cli("audit", "--lang", "vi", "--format", "markdown").stdout.startswith("## Kiểm tra các bảng của Lao Cai")
+
+
+def test_the_english_audit_is_unchanged_and_lao_cai_in_vietnamese_on_request():
+    from laocai_stats.audit.checks import grade_tables, run_audit
+    from laocai_stats.audit.report import audit_markdown
+
+    checks = run_audit(open_dataset(None))
+    assert audit_markdown(checks, grade_tables(checks)) + "\n" == (ROOT / "outputs" / "audit" / "audit.md").read_text(encoding="utf-8")
+    checks = run_audit(open_dataset(None, lang="vi"))
+    text = audit_markdown(checks, grade_tables(checks))
+    assert text.startswith("## Kiểm tra các bảng của Lao Cai") and "| Bảng 4 | tái lập được, có chênh lệch |" in text
+    assert "Tổng cộng đã in bằng tổng của 5 năm 2016-2020." in text  # a note of part 1, in Vietnamese
+
+
+def test_lower_layer_words_follow_the_language(vi_own_outputs):
+    from laocai_stats.publish.sources import credit
+    from laocai_stats.stats.trend import note_in_language
+
+    assert note_in_language("needs at least 3 years with a value, has 2") == "needs at least 3 years with a value, has 2"
+    with use_language("vi"):
+        assert note_in_language("needs at least 3 years with a value, has 2") == "cần ít nhất 3 năm có số liệu, chỉ có 2"
+        assert note_in_language("exact permutation (ties)") == "hoán vị chính xác (có giá trị trùng)"
+    workbook, out = vi_own_outputs
+    from laocai_stats.publish.narrative import table_narrative
+
+    prose = table_narrative("conferences", open_dataset(workbook)) + table_narrative("mang_xa_hoi", open_dataset(workbook))
+    assert "Lượt người tham dự, không phải số người khác nhau" in prose and "Attendances" not in prose  # the descriptor's note
+    assert "; hoán vị chính xác (có giá trị trùng), 5 năm)" in prose and "; chính xác, 5 năm)" in prose  # the test's method
+    report = (out / "report" / "index.html").read_text(encoding="utf-8")
+    for english in ("exact permutation", "; exact,", "asymptotic", "No trend interval", "as printed in", "analysed with the method"):
+        assert english not in report and english not in prose, english
+    line = credit(open_dataset(workbook), ["publications"])
+    assert line == f"Nguồn: {SOURCE}. Số liệu của Hà Giang (Bảng 3), phân tích theo phương pháp của Le & Bui (2024)."
+    assert credit(open_dataset(None), ["press"]).startswith("Source: Lao Cai Provincial Social Security, as printed in")
+    svg = (out / "figures" / "publications_by_kind.svg").read_text(encoding="utf-8")
+    assert "Nguồn:" in svg and "Source:" not in svg
+
+
+# ---------------------------------------------------------------------------------------------
+# The overview figure names the tables it plots
+
+def test_table_numbers_are_named_as_ranges():
+    from laocai_stats.publish.sources import tables_label
+
+    assert tables_label([2, 3, 4, 5]) == "Tables 2-5"
+    assert tables_label([5, 2, 3, 4, 6]) == "Tables 2-6"
+    assert tables_label([2, 3, 5, 7, 8]) == "Tables 2-3, 5, 7-8"
+    assert tables_label([3]) == "Table 3"
+    with use_language("vi"):
+        assert tables_label([2, 3, 4, 5, 6]) == "Bảng 2-6"
+
+
+def test_the_overview_title_names_the_tables_plotted(vi_own_outputs):
+    _workbook, out = vi_own_outputs
+    svg = (out / "figures" / "overview_growth.svg").read_text(encoding="utf-8")
+    assert "Tăng trưởng mỗi năm của từng số đếm hoạt động, Bảng 2-6, Hà Giang" in svg and "Bảng 2-5" not in svg
+    laocai = (ROOT / "outputs" / "figures" / "overview_growth.svg").read_text(encoding="utf-8")
+    assert "Growth per year of each count of activity, Tables 2-5, Lao Cai" in laocai
+
+
+# ---------------------------------------------------------------------------------------------
+# The notebooks in the run's language
+
+def test_every_block_of_the_notebooks_markdown_is_translated():
+    import nbformat
+
+    from laocai_stats.run.notebooks import in_language, markdown_blocks
+    from laocai_stats.run.reproduce import notebook_paths
+
+    for path in notebook_paths():
+        notebook = nbformat.read(path, as_version=4)
+        english = [b for c in notebook.cells if c.cell_type == "markdown" for b in markdown_blocks(c.source)]
+        translated = [b for c in in_language(notebook, "vi").cells if c.cell_type == "markdown" for b in markdown_blocks(c.source)]
+        assert len(english) == len(translated) and english, path.name
+        left = [b for b in translated if b in english and re.search(r"[A-Za-z]{3,}", b)]
+        assert left == [], f"{path.name}: untranslated Markdown {left[:2]}"
+        assert in_language(notebook, "en") == notebook and in_language(notebook, None) == notebook
+
+
+def test_notebook_parameters_carry_the_runs_language(vi_workbook):
+    from laocai_stats.run.reproduce import notebook_parameters
+
+    assert notebook_parameters(None, open_dataset(None), None) == {}  # the committed notebooks' own run: no parameters
+    assert notebook_parameters(None, open_dataset(None, lang="vi"), None) == {"lang": "vi"}
+    assert notebook_parameters(vi_workbook, open_dataset(vi_workbook), None)["lang"] == "vi"
+    assert notebook_parameters(vi_workbook, open_dataset(vi_workbook, lang="en"), None)["lang"] == "en"  # --lang overrides
+
+
+@pytest.fixture(scope="session")
+def vi_notebook_pages(vi_workbook, tmp_path_factory) -> Path:
+    """Three notebooks executed on the Vietnamese workbook as `reproduce` runs them, their pages and the report."""
+    from laocai_stats.publish.report import write_report
+    from laocai_stats.run.reproduce import _run_notebook, notebook_parameters, notebook_paths
+
+    root = tmp_path_factory.mktemp("vi-notebooks")
+    dataset = open_dataset(vi_workbook)
+    parameters = notebook_parameters(vi_workbook, dataset, None)
+    executed = []
+    for path in (p for p in notebook_paths() if p.name.startswith(("03-", "08-", "09-"))):
+        executed.append(root / "notebooks" / path.name)
+        executed[-1].parent.mkdir(exist_ok=True)
+        _run_notebook(str(path), str(executed[-1]), parameters, str(root / "report" / "notebooks" / f"{path.stem}.html"))
+    write_report(dataset, root, notebooks=executed)
+    return root
+
+
+def test_the_notebooks_speak_the_datas_language(vi_notebook_pages):
+    page = (vi_notebook_pages / "report" / "notebooks" / "03-conferences.html").read_text(encoding="utf-8")
+    for vietnamese in ("Bảng 2: hội nghị, tư vấn và đối thoại", "Bảng như đã in", "Thay đổi so với năm trước",
+                       "Các con số cho thấy gì", "Số liệu: <strong>Hà Giang</strong>", "Nguồn: Báo cáo công tác tuyên truyền"):
+        assert vietnamese in page, vietnamese
+    for english in ("The table as printed", "Year-on-year change", "What the numbers say", "Data: <strong>", "Source:"):
+        assert english not in page, english
+    audit_page = (vi_notebook_pages / "report" / "notebooks" / "08-audit.html").read_text(encoding="utf-8")
+    assert "Đánh giá từng bảng" in audit_page and "Các phát hiện" in audit_page and "Phần kiểm tra đã chạy" in audit_page
+    assert "The audit ran" not in audit_page
+    compare_page = (vi_notebook_pages / "report" / "notebooks" / "09-compare.html").read_text(encoding="utf-8")
+    assert "Các tỉnh được so sánh: <strong>Hà Giang</strong>" in compare_page and "So sánh 1 tỉnh: Hà Giang" in compare_page
+    assert "Compared:" not in compare_page and "province compared" not in compare_page
+    report = (vi_notebook_pages / "report" / "index.html").read_text(encoding="utf-8")
+    assert "Bảng 2: hội nghị, tư vấn và đối thoại" in report  # the notebook list shows the translated titles
+    # The frames a notebook shows are the CSVs' (English column names and words such as kendall_method): not prose.
+    pages = {name: re.sub(r"<table[^>]*dataframe.*?</table>", " ", Path(name).read_text(encoding="utf-8"), flags=re.S)
+             for name in map(str, (vi_notebook_pages / "report" / "notebooks").glob("*.html"))}
+    texts = {name: " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|pre|code)\b.*?</\1>", " ", page, flags=re.S)).split())
+             for name, page in pages.items()}
+    found = {f for text in texts.values() for f in _english_fragments() if f in text}
+    assert found == set(), sorted(found)[:8]
+
+
+def test_a_long_source_line_does_not_squeeze_the_panels(vi_workbook):
+    """A province's own Source line (here a Vietnamese one) under a figure of panels is wrapped: constrained layout
+    made room for all of it beside the first panel and squeezed the panels to nothing ("axes sizes collapsed")."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from laocai_stats.publish.figures import draw
+    from laocai_stats.publish.style import themed
+
+    def narrowest_panel(name, dataset) -> float:
+        fig = draw(name, dataset)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # matplotlib warns when it gives up the layout
+            fig.canvas.draw()
+        plt.close(fig)
+        return min(ax.get_position().width for ax in fig.axes)
+
+    with themed():
+        for name in ("agents_by_system", "publications_by_kind"):
+            assert narrowest_panel(name, open_dataset(vi_workbook)) > 0.8 * narrowest_panel(name, open_dataset(None)), name

@@ -6,6 +6,7 @@ import pandas as pd
 from ..data.dataset import Dataset, as_dataset, open_dataset
 from ..data.loaders import load_table, printed_totals
 from ..data.sources import table_origins
+from ..text import NC_, _, in_data_language, language, number, use_language
 from .claims import RULES, fmt, load_claims, weigh_claim
 from .common import (
     COLUMNS,
@@ -20,13 +21,15 @@ from .facts import fact_checks
 from .statements import claims_contradicted, load_statements, statement_checks
 from .totals import total_checks
 
-REPRODUCED = "reproduced"
-WITH_DISCREPANCIES = "reproduced with discrepancies"
-NOT_REPRODUCIBLE = "not reproducible"
+# Grades are fixed English codes in grades.csv; reports show them in their language (pgettext "grade").
+REPRODUCED = NC_("grade", "reproduced")
+WITH_DISCREPANCIES = NC_("grade", "reproduced with discrepancies")
+NOT_REPRODUCIBLE = NC_("grade", "not reproducible")
 GRADES = (REPRODUCED, WITH_DISCREPANCIES, NOT_REPRODUCIBLE)
 GRADE_COLUMNS = ["table", "grade", "reasons"]
 
 
+@in_data_language
 def run_audit(dataset: Dataset) -> pd.DataFrame:
     """One row per check, in a stable order: part 1 (printed totals), 2 (the text's counts), 3 (claims), 4 (the text
     against itself).
@@ -34,7 +37,8 @@ def run_audit(dataset: Dataset) -> pd.DataFrame:
     `difference` is recomputed minus printed. The text-based parts 2 to 4 apply only to the
     paper's own data (a data set with the facts resource, for the shipped data's province); for
     any other data set they are listed with the verdict 'not applicable'. `attrs` carries the
-    province, whether the text applied, and an inventory of the tables for `grade_tables`.
+    province, whether the text applied, an inventory of the tables for `grade_tables`, and the language its prose
+    (locations, rules, notes) is written in: the data's, which the audit's reports keep.
     """
     dataset = as_dataset(dataset)
     reference = open_dataset()
@@ -61,17 +65,18 @@ def run_audit(dataset: Dataset) -> pd.DataFrame:
         "text_applies": applies,
         "text_not_applicable_because": why_not,
         "tables": _inventory(dataset),
+        "language": language(),
     }
     return frame
 
 
 def _text_applies(dataset: Dataset, reference: Dataset) -> tuple[bool, str]:
     if dataset.facts is None:
-        return False, (f"the data set for {dataset.province} carries no facts resource (the counts the paper's text "
-                       "states), so the text's counts and claims are not applied")
+        return False, _("the data set for {province} carries no facts resource (the counts the paper's text states), so the "
+                        "text's counts and claims are not applied").format(province=dataset.province)
     if dataset.province != reference.province:
-        return False, (f"the data set is for {dataset.province}; the paper's text describes {reference.province}, "
-                       "so its counts and claims are not applied")
+        return False, _("the data set is for {province}; the paper's text describes {paper_province}, so its counts and claims "
+                        "are not applied").format(province=dataset.province, paper_province=reference.province)
     return True, ""
 
 
@@ -119,10 +124,11 @@ def _text_scope(dataset: Dataset, reference: Dataset, why: str) -> dict:
     """One row saying that the paper's text checks were not applied, how many there are, and why."""
     counts = len(fact_checks(reference.facts, None))
     claims = len(load_claims(reference))
-    note = (f"{why[0].upper() + why[1:]}. The paper's {counts} checks of the counts its text states and its {claims} claims "
-            f"concern the paper's text about {reference.province}, not these data.")
-    return {**check_row(check="text.scope", part=2, kind="scope", table="", section="", location="the paper's text"),
-            "rule": "the paper's text checks apply to the paper's own data only", "verdict": NOT_APPLICABLE,
+    note = _("{why}. The paper's {counts} checks of the counts its text states and its {claims} claims concern the paper's "
+             "text about {paper_province}, not these data.").format(why=why[0].upper() + why[1:], counts=counts, claims=claims,
+                                                                    paper_province=reference.province)
+    return {**check_row(check="text.scope", part=2, kind="scope", table="", section="", location=_("the paper's text")),
+            "rule": _("the paper's text checks apply to the paper's own data only"), "verdict": NOT_APPLICABLE,
             "numbers": "", "note": note, "blank_inputs": 0}
 
 
@@ -135,10 +141,10 @@ def _source_checks(dataset: Dataset) -> list[dict]:
             continue
         origins = table_origins(dataset, name)
         base = check_row(check=f"source.{name}", part=2, kind="source", table=f"Table {spec.number}", section="",
-                         location=f"sheet '{spec.path}'" if spec.path else name)
-        rows.append({**base, "rule": "the figures name their source (the Source line or the Sources sheet)",
+                         location=_("sheet '{sheet}'").format(sheet=spec.path) if spec.path else name)
+        rows.append({**base, "rule": _("the figures name their source (the Source line or the Sources sheet)"),
                      "verdict": CONSISTENT if origins else NOT_CHECKABLE, "numbers": "; ".join(origins),
-                     "note": "" if origins else "no source stated: write it after 'Source:' on the table's sheet, or on the Sources sheet",
+                     "note": "" if origins else _("no source stated: write it after 'Source:' on the table's sheet, or on the Sources sheet"),
                      "blank_inputs": 0})
     return rows
 
@@ -152,8 +158,19 @@ def grade_tables(audit: pd.DataFrame) -> pd.DataFrame:
     reproduced with discrepancies: a check is inconsistent, or some but not all of its numbers
     could be recomputed; not reproducible: none of its derived numbers could be recomputed, or
     every cell of the table is blank.
-    Claims weigh the text's reading of a table, not the table, and do not enter the grade.
+    Claims weigh the text's reading of a table, not the table, and do not enter the grade. The reasons are written in
+    the audit's language.
     """
+    with use_language(audit.attrs.get("language")):
+        return _grade_tables(audit)
+
+
+def signed(value) -> str:
+    """A difference with its sign, in the current language's digits: '+1,263', '-5'."""
+    return ("+" if value >= 0 else "") + number(int(value))
+
+
+def _grade_tables(audit: pd.DataFrame) -> pd.DataFrame:
     inventory = audit.attrs.get("tables") or [
         {"table": t, "cells": None, "blank_cells": 0, "printed_totals": None}
         for t in dict.fromkeys(audit.loc[audit["part"] == 1, "table"])
@@ -168,25 +185,29 @@ def grade_tables(audit: pd.DataFrame) -> pd.DataFrame:
         consistent = derived[derived["verdict"] == CONSISTENT]
         reasons = []
         for check in inconsistent.itertuples():
-            reasons.append(f"{check.location}: {check.numbers}, printed {fmt(check.printed)} (difference {int(check.difference):+,})"
+            reasons.append(_("{location}: {numbers}, printed {printed} (difference {difference})").format(
+                location=check.location, numbers=check.numbers, printed=fmt(check.printed), difference=signed(check.difference))
                            if not pd.isna(check.difference) else f"{check.location}: {check.note}")
         for check in blocked.itertuples():
-            reasons.append(f"{check.location}: cannot be recomputed, {check.blank_inputs} blank input(s)")
+            reasons.append(_("{location}: cannot be recomputed, {count} blank input(s)").format(location=check.location, count=check.blank_inputs))
         totals = mine[mine["kind"] == "total"]
         if len(totals):
-            reasons.append(f"{int((totals['verdict'] == CONSISTENT).sum())} of {len(totals)} printed totals equal the sum of their rows")
+            reasons.append(_("{equal} of {count} printed totals equal the sum of their rows").format(
+                equal=int((totals['verdict'] == CONSISTENT).sum()), count=len(totals)))
         else:
-            reasons.append("prints no total row")
+            reasons.append(_("prints no total row"))
         text = mine[mine["kind"] == "text vs table"]
         if len(text):
-            reasons.append(f"{int((text['verdict'] == CONSISTENT).sum())} of {len(text)} comparisons with the counts the text states agree")
+            reasons.append(_("{agree} of {count} comparisons with the counts the text states agree").format(
+                agree=int((text['verdict'] == CONSISTENT).sum()), count=len(text)))
         headings = mine[mine["kind"] == "heading"]
         for head in dict.fromkeys(h.split(".")[1] for h in headings["check"]):
-            reasons.append(f"{head.replace('row', 'row ')} is printed as a total but the table does not say of what (not checkable)")
+            reasons.append(_("row {head} is printed as a total but the table does not say of what (not checkable)").format(
+                head=head.removeprefix("row")))
         if entry.get("blank_cells"):
-            reasons.append(f"{entry['blank_cells']} of {entry['cells']} cells blank")
+            reasons.append(_("{blank} of {count} cells blank").format(blank=entry['blank_cells'], count=entry['cells']))
         elif entry.get("cells") and derived.empty:
-            reasons.append(f"nothing derived to recompute; all {entry['cells']} cells present")
+            reasons.append(_("nothing derived to recompute; all {count} cells present").format(count=entry['cells']))
         all_blank = bool(entry.get("cells")) and entry.get("blank_cells") == entry.get("cells")
         if all_blank:
             grade = NOT_REPRODUCIBLE  # nothing was reported, so nothing can be reproduced

@@ -11,6 +11,7 @@ from ..data.dataset import Dataset, default_data_dir
 from ..data.package import DESCRIPTOR, read_descriptor, read_resource
 from ..data.specs import IndicatorSpec, TableSpec
 from ..errors import DataError, LaocaiError
+from ..text import _, number
 from .common import CONSISTENT, INCONSISTENT, NOT_CHECKABLE, and_list
 
 LEDGER_RESOURCE = "claims"
@@ -95,7 +96,7 @@ def rule(name: str, summary: str):
 
 def fmt(value) -> str:
     """A count as the paper prints it (thousands separators); a blank shows as '(blank)'."""
-    return "(blank)" if value is None or pd.isna(value) else f"{int(value):,}"
+    return _("(blank)") if value is None or pd.isna(value) else number(int(value))
 
 
 def indicator_ref(indicator: IndicatorSpec) -> str:

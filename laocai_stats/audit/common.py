@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-CONSISTENT = "consistent"
-INCONSISTENT = "inconsistent"
-NOT_CHECKABLE = "not checkable"
-NOT_APPLICABLE = "not applicable"
+from ..text import N_, NC_, _
+
+# Verdicts are fixed English codes in audit.csv; reports show them in their language (pgettext "verdict").
+CONSISTENT = NC_("verdict", "consistent")
+INCONSISTENT = NC_("verdict", "inconsistent")
+NOT_CHECKABLE = NC_("verdict", "not checkable")
+NOT_APPLICABLE = NC_("verdict", "not applicable")
 VERDICTS = (CONSISTENT, INCONSISTENT, NOT_CHECKABLE, NOT_APPLICABLE)
 
 COLUMNS = [
@@ -14,18 +17,18 @@ COLUMNS = [
     "printed", "recomputed", "difference", "verdict", "numbers", "note", "blank_inputs",
 ]
 PARTS = {
-    1: "Printed totals against their rows",
-    2: "Counts in the text against the tables and their stated parts",
-    3: "Claims ledger",
-    4: "The text against itself",
+    1: N_("Printed totals against their rows"),
+    2: N_("Counts in the text against the tables and their stated parts"),
+    3: N_("Claims ledger"),
+    4: N_("The text against itself"),
 }
 
 #: What the verdicts mean, for every report that shows them.
 VERDICT_MEANINGS = {
-    CONSISTENT: "not contradicted by the tables (or, in part 4, by the other statement); not proof that the text is true",
-    INCONSISTENT: "contradicted by the numbers, or the two statements cannot both be true",
-    NOT_CHECKABLE: "nothing in the tables can weigh it, or an input is blank (never read as zero)",
-    NOT_APPLICABLE: "the paper's text describes another province's data",
+    CONSISTENT: N_("not contradicted by the tables (or, in part 4, by the other statement); not proof that the text is true"),
+    INCONSISTENT: N_("contradicted by the numbers, or the two statements cannot both be true"),
+    NOT_CHECKABLE: N_("nothing in the tables can weigh it, or an input is blank (never read as zero)"),
+    NOT_APPLICABLE: N_("the paper's text describes another province's data"),
 }
 
 
@@ -42,7 +45,9 @@ def and_list(items) -> str:
     items = [str(i) for i in items]
     if not items:
         return ""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def present(value) -> bool:

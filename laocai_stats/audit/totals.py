@@ -7,6 +7,7 @@ from ..data.dataset import Dataset, as_dataset
 from ..data.loaders import load_table, printed_totals
 from ..data.specs import TableSpec
 from .claims import fmt
+from ..text import N_, _, number
 from .common import CONSISTENT, INCONSISTENT, NOT_CHECKABLE, and_list, check_row
 
 
@@ -32,46 +33,50 @@ def members(spec: TableSpec, table: pd.DataFrame, indicator: str) -> tuple[list,
     if spec.keyed_by == "year":
         mine = mine.sort_values("year")
         return list(mine["value"]), [str(int(y)) for y in mine["year"]]
-    labels = {g.name: g.label for g in spec.groups}
+    labels = {g.name: g.text("label") for g in spec.groups}
     return list(mine["value"]), [labels.get(g, g) for g in mine["group"]]
 
 
 def what_is_summed(spec: TableSpec, keys: list[str]) -> str:
     if spec.keyed_by == "year":
-        return f"the {len(keys)} years {keys[0]}-{keys[-1]}" if keys else "the years"
-    return f"the {len(keys)} {(spec.group_label or 'group').lower()} rows"
+        return _("the {count} years {first}-{last}").format(count=len(keys), first=keys[0], last=keys[-1]) if keys else _("the years")
+    return _("the {count} {group} rows").format(count=len(keys), group=(spec.group_label or _("group")).lower())
 
 
 def _total_check(spec: TableSpec, table: pd.DataFrame, total) -> dict:
     indicator = spec.indicator(total.indicator)
     values, keys = members(spec, table, indicator.name)
     over = what_is_summed(spec, keys)
+    label = indicator.text("label")
     if spec.printed_layout == "indicators_in_rows":
-        location = f'row "{indicator.label}", {total.label} column'
+        location = _('row "{label}", {total} column').format(label=label, total=total.label)
     else:
-        location = f'{total.label} row, column "{indicator.label}"'
+        location = _('{total} row, column "{label}"').format(label=label, total=total.label)
     base = check_row(check=f"T{spec.number}.total.{indicator.name}", part=1, kind="total", table=f"Table {spec.number}",
-                section=spec.section, location=location, rule=f"printed total = sum of {over}", printed=total.value)
+                section=spec.section, location=location, rule=_("printed total = sum of {what}").format(what=over), printed=total.value)
     blanks = [k for k, v in zip(keys, values) if pd.isna(v)]
     shown = " + ".join(fmt(v) for v in values)
     if spec.keyed_by == "year" and indicator.kind != "flow":
         return {**base, "verdict": NOT_CHECKABLE, "numbers": shown,
-                "note": f'"{indicator.label}" is a {indicator.kind}, not a yearly flow: summed across years it has no meaning, so no sum can stand behind the printed total.'}
+                "note": _('"{label}" is a {kind}, not a yearly flow: summed across years it has no meaning, so no sum can stand '
+                          'behind the printed total.').format(label=label, kind=_(indicator.kind))}
     if pd.isna(total.value):
-        return {**base, "verdict": NOT_CHECKABLE, "numbers": shown, "note": "The total cell is blank; there is no printed total to compare."}
+        return {**base, "verdict": NOT_CHECKABLE, "numbers": shown, "note": _("The total cell is blank; there is no printed total to compare.")}
     if not values:
-        return {**base, "verdict": NOT_CHECKABLE, "note": "The table has no rows for this total."}
+        return {**base, "verdict": NOT_CHECKABLE, "note": _("The table has no rows for this total.")}
     if blanks:
+        blank = _("{items} is blank") if len(blanks) == 1 else _("{items} are blank")
         return {**base, "verdict": NOT_CHECKABLE, "numbers": shown, "blank_inputs": len(blanks),
-                "note": f"{and_list(blanks)} {'is' if len(blanks) == 1 else 'are'} blank; a blank is not zero, so {over} cannot be summed."}
+                "note": _("{blank}; a blank is not zero, so {what} cannot be summed.").format(blank=blank.format(items=and_list(blanks)), what=over)}
     recomputed = int(sum(int(v) for v in values))
     difference = recomputed - int(total.value)
     if difference == 0:
-        verdict, note = CONSISTENT, f"The printed total equals the sum of {over}."
+        verdict, note = CONSISTENT, _("The printed total equals the sum of {what}.").format(what=over)
     else:
         verdict = INCONSISTENT
-        note = (f"{over[0].upper() + over[1:]} sum to {fmt(recomputed)}, {abs(difference):,} "
-                f"{'more' if difference > 0 else 'fewer'} than the {fmt(total.value)} printed.")
+        note = (_("{what} sum to {recomputed}, {difference} more than the {printed} printed.") if difference > 0 else
+                _("{what} sum to {recomputed}, {difference} fewer than the {printed} printed.")).format(
+            what=over[0].upper() + over[1:], recomputed=fmt(recomputed), difference=number(abs(difference)), printed=fmt(total.value))
     return {**base, "recomputed": recomputed, "difference": difference, "verdict": verdict,
             "numbers": f"{shown} = {fmt(recomputed)}", "note": note}
 
@@ -117,10 +122,11 @@ def _smaller_years(table, member, parts) -> list[str]:
     return out
 
 
-HEADING_PREAMBLE_END = "so no sum can be recomputed for it."
+HEADING_PREAMBLE_END = N_("so no sum can be recomputed for it.")
 
 
 def _heading_check(spec, table, head, text, member, parts, ruled_out=()) -> dict:
+    text = member.text("heading") if getattr(member, "heading", None) == text else text  # as the data's language prints it
     mine, keys = members(spec, table, member.name)
     theirs = [members(spec, table, p.name)[0] for p in parts]
     part_rows = [p.printed_row for p in parts]
@@ -132,33 +138,40 @@ def _heading_check(spec, table, head, text, member, parts, ruled_out=()) -> dict
         missing = sum(pd.isna(v) for v in [mine[k], *values])
         if missing:
             blanks += missing
-            shown.append(f"{year}: {fmt(mine[k])} vs {' + '.join(fmt(v) for v in values)}")
+            shown.append(_("{year}: {value} vs {parts}").format(year=year, value=fmt(mine[k]), parts=" + ".join(fmt(v) for v in values)))
             continue
         total = int(sum(int(v) for v in values))
-        shown.append(f"{year}: {fmt(mine[k])} vs {' + '.join(fmt(v) for v in values)} = {fmt(total)}")
+        shown.append(_("{year}: {value} vs {parts} = {total}").format(year=year, value=fmt(mine[k]), parts=" + ".join(fmt(v) for v in values),
+                                                                     total=fmt(total)))
         if mine[k] < total:
             smaller.append(year)
         elif mine[k] == total:
             equal.append(year)
-    note = f'Row {head} is printed as a total ("{text}"), but the table does not say which rows it totals, {HEADING_PREAMBLE_END}'
+    note = _('Row {head} is printed as a total ("{text}"), but the table does not say which rows it totals, {end}').format(
+        head=head, text=text, end=_(HEADING_PREAMBLE_END))
     if smaller:
-        note += (f" It cannot be the total of rows {and_list(part_heads)}: {member.printed_row} is smaller than "
-                 f"{expr} in {and_list(smaller)}. Read as a category of its own.")
+        note += " " + _("It cannot be the total of rows {rows}: {row} is smaller than {parts} in {years}. Read as a category of its own.").format(
+            rows=and_list(part_heads), row=member.printed_row, parts=expr, years=and_list(smaller))
     elif ruled_out:
         other, other_parts, years = ruled_out[0]
-        note += (f" Its numbers alone would allow row {head} to include rows {and_list(part_heads)}, but row {head} cannot: "
-                 f"{other.printed_row} is smaller than {' + '.join(p.printed_row for p in other_parts)} in {and_list(years)}. "
-                 f"So {member.printed_row} counts what row {head}'s own events had ({member.unit}), and its being at least {expr} says nothing about rows "
-                 f"{and_list(part_heads)}.")
+        note += " " + _("Its numbers alone would allow row {head} to include rows {rows}, but row {head} cannot: {other} is smaller than "
+                        "{other_parts} in {years}. So {row} counts what row {head}'s own events had ({unit}), and its being at least "
+                        "{parts} says nothing about rows {rows}.").format(
+            head=head, rows=and_list(part_heads), other=other.printed_row, other_parts=" + ".join(p.printed_row for p in other_parts),
+            years=and_list(years), row=member.printed_row, unit=member.text("unit"), parts=expr)
     elif blanks:
-        note += " Some of these cells are blank, so the comparison is incomplete."
+        note += " " + _("Some of these cells are blank, so the comparison is incomplete.")
     elif len(equal) == len(keys):
-        note += f" It equals {expr} in every year, so it may be their total."
+        note += " " + _("It equals {parts} in every year, so it may be their total.").format(parts=expr)
     else:
-        note += f" It is at least {expr} in every year, so it may include rows {and_list(part_heads)} with other events."
+        note += " " + _("It is at least {parts} in every year, so it may include rows {rows} with other events.").format(
+            parts=expr, rows=and_list(part_heads))
     return check_row(check=f"T{spec.number}.row{head}.{member.name}", part=1, kind="heading", table=f"Table {spec.number}",
                 section=spec.section,
-                location=f'row {head} "{text}", row {member.printed_row} "{member.label}", {keys[0]}-{keys[-1]}' if keys else f"row {head}",
-                rule=f"if row {head} totals rows {and_list(part_heads)}: {member.printed_row} = {expr} in each year",
+                location=_('row {head} "{text}", row {row} "{label}", {first}-{last}').format(
+                    head=head, text=text, row=member.printed_row, label=member.text("label"), first=keys[0], last=keys[-1])
+                if keys else _("row {head}").format(head=head),
+                rule=_("if row {head} totals rows {rows}: {row} = {parts} in each year").format(
+                    head=head, rows=and_list(part_heads), row=member.printed_row, parts=expr),
                 verdict=NOT_CHECKABLE, numbers="; ".join(shown), note=note, blank_inputs=blanks)
 

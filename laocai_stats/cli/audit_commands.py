@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import sys
 
+from . import lang_option
+
 EXIT_INCONSISTENT = 1
 
 
@@ -13,7 +15,7 @@ def cmd_audit(args) -> int:
     from ..audit.report import audit_markdown, audit_text
     from ..data.dataset import open_dataset
 
-    audit = run_audit(open_dataset(args.data))
+    audit = run_audit(open_dataset(args.data, lang=args.lang))  # its text in the data's language, or --lang
     grades = grade_tables(audit)
     if args.format == "csv":
         from ..text import csv_frame
@@ -42,4 +44,6 @@ def register(subparsers, *, data_option, format_option) -> None:
     data_option(p)
     format_option(p, choices=("text", "csv", "json", "markdown"))
     p.add_argument("--strict", action="store_true", help="exit with status 1 when any check is inconsistent")
+    lang_option(p, "the language of the audit's text: locations, rules, notes, headings (default: the data's own, else en); "
+                   "verdicts and grades stay English codes in csv and json")
     p.set_defaults(func=cmd_audit)

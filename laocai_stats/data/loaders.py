@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import AggregationError, LaocaiError
+from ..text import DEFAULT_LANGUAGE, _, language, localized, number, use_language
 from .dataset import open_dataset
 from .frames import require_frame
 from .specs import TableSpec
@@ -54,7 +55,8 @@ def load_all(data=None) -> pd.DataFrame:
 
 
 def tables_overview(data=None) -> pd.DataFrame:
-    """One row per table: number, name, caption, section, indicators, and the years or groups it covers."""
+    """One row per table: number, name, caption (in the data's language), section, indicators, and the years or
+    groups it covers."""
     dataset = open_dataset(data)
     rows = []
     for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
@@ -66,7 +68,7 @@ def tables_overview(data=None) -> pd.DataFrame:
         else:
             covers = f"{frame['group'].nunique()} {(spec.group_label or 'group').lower()}s"
         rows.append({
-            "table": f"Table {spec.number}", "name": name, "caption": spec.caption, "section": spec.section,
+            "table": f"Table {spec.number}", "name": name, "caption": localized(spec, "caption", dataset.language), "section": spec.section,
             "indicators": len(spec.indicators), "covers": covers,
             "values": int(frame["value"].notna().sum()), "missing": int(frame["value"].isna().sum()),
         })
@@ -130,40 +132,56 @@ def require_flows(frame: pd.DataFrame, what: str) -> None:
 def printed_table(name: str, data=None) -> pd.DataFrame:
     """The table laid out as the paper prints it: printed labels, numbers with thousands separators, the total row.
 
-    Blank cells (headings, missing values) are empty strings. For display, not for computing.
+    Blank cells (headings, missing values) are empty strings. For display, not for computing: labels, headings and
+    numbers are in the data's language (a Vietnamese workbook shows its Vietnamese labels and 1.263).
     """
     dataset = open_dataset(data)
-    table = dataset.table(name)
+    with use_language(dataset.language):
+        return _printed_table(dataset.table(name))
+
+
+def _printed_table(table) -> pd.DataFrame:
     spec, rows, totals = table.spec, table.rows, table.totals
-    fmt = lambda v: "" if pd.isna(v) else f"{int(v):,}"
+    fmt = lambda v: "" if pd.isna(v) else number(int(v))
+    shown = lambda item: item.text("label")
     if spec.keyed_by == "group":
         wide = rows.pivot(index="group", columns="indicator", values="value")
-        labels = {g.name: (g.printed_row or "", g.label) for g in spec.groups}
+        labels = {g.name: (g.printed_row or "", shown(g)) for g in spec.groups}
         records = []
         for group in dict.fromkeys(rows["group"]):
             row_no, label = labels.get(group, ("", group))
             records.append([row_no, label] + [fmt(wide.loc[group, i.name]) for i in spec.indicators])
         records += _total_records(spec, totals, fmt, lead=2)
-        return pd.DataFrame(records, columns=["S. No", spec.row_header or spec.group_label or "Group"] + [i.label for i in spec.indicators])
+        return pd.DataFrame(records, columns=[_("S. No"), _row_header(spec, spec.group_label or "Group")] + [shown(i) for i in spec.indicators])
     years = sorted(rows["year"].unique())
     wide = rows.pivot(index="indicator", columns="year", values="value")
     if spec.printed_layout == "indicators_in_columns":
         records = [[str(y)] + [fmt(wide.loc[i.name, y]) for i in spec.indicators] for y in years]
         records += _total_records(spec, totals, fmt, lead=1)
-        return pd.DataFrame(records, columns=[spec.row_header or "Year"] + [i.label for i in spec.indicators])
+        return pd.DataFrame(records, columns=[_row_header(spec, "Year")] + [shown(i) for i in spec.indicators])
     with_units = any(i.printed_unit for i in spec.indicators)
+    # The unit as the paper prints it; in another language, the descriptor's translated unit.
+    unit = (lambda i: i.printed_unit or "") if language() == DEFAULT_LANGUAGE else (lambda i: i.text("unit"))
     records, shown_headings = [], set()
     for i in spec.indicators:
         heading_row = (i.printed_row or "").split(".")[0]
         if i.heading and heading_row not in shown_headings:
             shown_headings.add(heading_row)
-            records.append([heading_row, i.heading] + ([""] if with_units else []) + [""] * len(years))
-        records.append([i.printed_row or "", i.label] + ([i.printed_unit or ""] if with_units else []) + [fmt(wide.loc[i.name, y]) for y in years])
-    columns = ["S. No", spec.row_header or "Indicator"] + (["Unit"] if with_units else []) + [str(y) for y in years]
+            records.append([heading_row, i.text("heading")] + ([""] if with_units else []) + [""] * len(years))
+        records.append([i.printed_row or "", shown(i)] + ([unit(i)] if with_units else []) + [fmt(wide.loc[i.name, y]) for y in years])
+    columns = [_("S. No"), _row_header(spec, "Indicator")] + ([_("Unit")] if with_units else []) + [str(y) for y in years]
     frame = pd.DataFrame(records, columns=columns)
     if not any(i.printed_row for i in spec.indicators):
-        frame = frame.drop(columns="S. No")
+        frame = frame.drop(columns=_("S. No"))
     return frame
+
+
+def _row_header(spec: TableSpec, default: str) -> str:
+    """The heading of the label column: the paper's (English) in English, else the default's translation."""
+    if language() == DEFAULT_LANGUAGE:
+        return spec.row_header or default
+    translated = spec.text("row_header")
+    return translated if translated and translated != spec.row_header else _(default)
 
 
 def _total_records(spec: TableSpec, totals: pd.DataFrame, fmt, *, lead: int) -> list[list[str]]:

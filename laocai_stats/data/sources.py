@@ -1,9 +1,10 @@
 """The sources a data set gives for its tables: each table's Source line and the rows of a workbook's Sources sheet."""
 from __future__ import annotations
 
+from ..text import N_
 from .dataset import Dataset
 
-NOT_STATED = "not stated"  # what the workbook reader records for a table without a Source line
+NOT_STATED = N_("not stated")  # what the workbook reader records for a table without a Source line
 
 
 def _sheet_key(text) -> str:

@@ -18,7 +18,10 @@ class IndicatorSpec:
     printed_row: str | None = None
     heading: str | None = None
     printed_unit: str | None = None
-    note: str | None = None
+    note: str | None = None  # what the indicator counts, true of any province's data
+    # A note on this data set's own numbers (e.g. the paper's sums): kept with these data, never passed on to a
+    # workbook made from them for another province (workbook.layout.reference_specs drops it)
+    data_note: str | None = None
     title: str | None = None
     channel: str | None = None  # "direct" or "indirect" (the paper's section 2.4); None for no channel
     # language -> field -> text, beside the English fields (e.g. {"vi": {"label": ..., "unit": ...}})
@@ -32,6 +35,10 @@ class IndicatorSpec:
     def text(self, field_name: str):
         """One of the descriptor's text fields (label, unit, heading, note, title) in the current language."""
         return localized(self, field_name)
+
+    def note_text(self) -> str | None:
+        """The note, then the note on this data set's own numbers, in the current language; None without either."""
+        return " ".join(self.text(f) for f in ("note", "data_note") if getattr(self, f)) or None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..stats.compare import KEYS, Comparison
 from ..stats.summary import ACTIVITY_KINDS
-from ..text import _, escape_markdown, percent
+from ..text import _, escape_markdown, percent, use_language
 
 
 def comparison_tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
@@ -36,8 +36,19 @@ DESCRIPTIONS = {
 }
 
 
-def comparison_markdown(comparison: Comparison) -> str:
-    """A narrative of the comparison; every number in it computed from the frames."""
+def compared_line(comparison: Comparison, *, lang: str | None = None) -> str:
+    """'Compared: **Lao Cai**, **Ha Giang**' (the names escaped: they are data), in `lang` (None: the current language)."""
+    with use_language(lang):
+        return _("Compared: {names}").format(names=", ".join(f"**{escape_markdown(p)}**" for p in comparison.provinces["province"]))
+
+
+def comparison_markdown(comparison: Comparison, *, lang: str | None = None) -> str:
+    """A narrative of the comparison in `lang` (None: the current language); every number in it computed from the frames."""
+    with use_language(lang):
+        return _comparison_markdown(comparison)
+
+
+def _comparison_markdown(comparison: Comparison) -> str:
     provinces = comparison.provinces
     names = [escape_markdown(p) for p in provinces["province"]]
     heading = _("### {count} province compared: {names}") if len(names) == 1 else _("### {count} provinces compared: {names}")

@@ -21,7 +21,7 @@ def data_dictionary() -> str:
         for i in spec.indicators:
             where = f"Table {spec.number}" + (f", row {i.printed_row}" if i.printed_row else "")
             rows.append({"table (file)": f"`{name}` ({spec.path})", "printed at": where, "indicator": f"`{i.name}`",
-                         "label as printed": i.label, "unit": i.unit, "kind": i.kind, "note": i.note or ""})
+                         "label as printed": i.label, "unit": i.unit, "kind": i.kind, "note": i.note_text() or ""})
     return markdown_table(pd.DataFrame(rows), trusted=True)
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import (
     FuncFormatter,
     LogLocator,
@@ -27,7 +28,7 @@ from ..errors import LaocaiError
 from ..stats.growth import index as index_series
 from ..stats.ratios import RATIOS, ratios_as_series, yearly_ratios
 from ..text import DEFAULT_LANGUAGE, N_, _, escape_markdown, in_data_language, language, missing, number, shorten
-from .sources import PAPER_SHORT, credit
+from .sources import PAPER_SHORT, credit, tables_label
 from .style import percent_axis, save_figure  # noqa: F401  (save_figure: where reproduce and the notebooks have always found it)
 
 INDEX_LABEL = N_("Index, first year with a value = 100")
@@ -45,10 +46,24 @@ def _thousands(ax: Axes) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
 
 
+#: In a figure of panels laid out by constrained layout, the layout makes room for the whole source line beside the
+#: first panel: a line longer than this many panel widths (a province's own source, or a translated one) would push
+#: the other panels away or squeeze them to nothing, so it is wrapped to one panel's width.
+SOURCE_MAX_PANELS = 1.25
+
+
 def add_source(ax: Axes, text: str) -> Axes:
     """Write the source line under the Axes (kept by bbox_inches='tight' when saved)."""
-    ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -40), textcoords="offset points",
-                ha="left", va="top", fontsize=8, color="0.3", annotation_clip=False)
+    note = ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -40), textcoords="offset points",
+                       ha="left", va="top", fontsize=8, color="0.3", annotation_clip=False)
+    fig = ax.figure
+    if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine) and ax.get_subplotspec() is not None:
+        width = note.get_window_extent(fig.canvas.get_renderer()).width
+        panel = fig.bbox.width / ax.get_subplotspec().get_gridspec().ncols
+        if width > SOURCE_MAX_PANELS * panel:
+            import textwrap
+
+            note.set_text(textwrap.fill(text, width=max(20, int(len(text) * panel / width)), break_long_words=False))
     return ax
 
 
@@ -107,8 +122,8 @@ def plot_groups(data: pd.DataFrame, *, labels: dict | None = None, group_labels:
     frame["Group"] = frame["group"].map(lambda g: (group_labels or {}).get(g, g))
     sns.barplot(data=frame, y="Group", x="value", hue="Indicator", orient="h", ax=ax, errorbar=None)
     units = list(dict.fromkeys(frame["unit"]))
-    ax.set_xlabel(units[0] if len(units) == 1 else "count (" + "; ".join(
-        f"{label}: {unit}" for label, unit in dict.fromkeys(zip(frame["Indicator"], frame["unit"]))) + ")")
+    ax.set_xlabel(units[0] if len(units) == 1 else _("count ({units})").format(units="; ".join(
+        f"{label}: {unit}" for label, unit in dict.fromkeys(zip(frame["Indicator"], frame["unit"])))))
     ax.set_ylabel("")
     if frame["indicator"].nunique() > 1:
         ax.legend(loc="lower right", fontsize=8, title=None)
@@ -210,7 +225,7 @@ def _panels(dataset: Dataset, table: str, title: str) -> Figure:
 def _panel_title(indicator) -> str:
     """The indicator's title, with the label the paper prints when the title renames it and a note says so."""
     if indicator.note and indicator.title and indicator.title != indicator.label:
-        return f"{indicator.display}\n(printed: \"{indicator.label}\")"
+        return _('{title}\n(printed: "{label}")').format(title=indicator.display, label=indicator.label)
     return indicator.display
 
 
@@ -268,10 +283,13 @@ def _ratio_figure(dataset: Dataset, names, title: str) -> Figure:
 
 
 def _growth(dataset: Dataset, tables, title: str) -> Figure:
+    """Every activity count of `tables`; `title` names the {tables} actually plotted and the {province}."""
     from ..stats.summary import ACTIVITY_KINDS, growth_summary
 
     summary = growth_summary(dataset)
     summary = summary[summary["table"].isin(tables) & summary["kind"].isin(ACTIVITY_KINDS)]
+    plotted = tables_label(dataset.spec(t).number for t in dict.fromkeys(summary["table"]))
+    title = title.format(tables=plotted, province=shorten(dataset.province))
     labels = {i.name: i.display for t in tables if t in dataset.specs for i in dataset.spec(t).indicators}
     fig, ax = plt.subplots(figsize=(8.0, 0.42 * len(summary) + 1.6))
     plot_growth(summary, labels=labels, ax=ax, title=title)
@@ -310,8 +328,7 @@ FLOW_TABLES = ("conferences", "publications", "website", "press")
 FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("overview_growth", "01-overview", FLOW_TABLES,
                N_("Growth per year of every flow indicator: CAGR and log-linear trend with 95 % interval"),
-               lambda d: _growth(d, yearly_tables(d), _("Growth per year of each count of activity, Tables 2-5, {province}").format(
-                   province=shorten(d.province)))),
+               lambda d: _growth(d, yearly_tables(d), _("Growth per year of each count of activity, {tables}, {province}"))),
     FigureSpec("agents_by_system", "02-agents", ("agents",),
                N_("Agent staff and collection points by agent system (Table 1)"), _agents),
     FigureSpec("conferences_counts", "03-conferences", ("conferences",),

@@ -7,6 +7,7 @@ from ..data.dataset import Dataset, as_dataset
 from ..stats.channels import channel_comparison, channel_growth, last_year_change
 from ..stats.ratios import RATIOS, agent_ratios, yearly_ratios
 from ..stats.summary import ACTIVITY_KINDS, growth_summary, yearly_frame
+from ..stats.trend import note_in_language
 from ..text import _, escape_markdown, in_data_language, missing, number, percent, pgettext, NC_
 
 ALPHA = 0.05
@@ -36,10 +37,10 @@ def _interval_excludes_zero(low, high) -> bool:
 def _trend_words(row) -> str:
     """The rank-order test as a sentence; never a verdict of "no trend" beside a rate whose interval excludes zero."""
     if pd.isna(row["kendall_p"]):
-        return _("No rank-order test: {method}.").format(method=row["kendall_method"])
+        return _("No rank-order test: {method}.").format(method=note_in_language(row["kendall_method"]))
     stat = _("Rank order: Kendall's tau = {tau} (p = {p} unadjusted, {p_holm} after Holm's adjustment; {method}, "
              "{n} years)").format(tau=number(row["kendall_tau"], 2), p=number(row["kendall_p"], 3),
-                                  p_holm=number(row["kendall_p_holm"], 3), method=row["kendall_method"], n=row["kendall_n"])
+                                  p_holm=number(row["kendall_p_holm"], 3), method=note_in_language(row["kendall_method"]), n=row["kendall_n"])
     alpha = number(ALPHA, 2)
     if row["kendall_p"] < ALPHA:
         if row["kendall_tau"] > 0:
@@ -118,7 +119,7 @@ def indicator_sentence(row, title: str, frame: pd.DataFrame | None = None) -> st
         text += " " + _("Log-linear trend: {rate} a year (95 % CI {low} to {high}).").format(
             rate=percent(row["trend_growth"]), low=percent(row["trend_growth_low"]), high=percent(row["trend_growth_high"]))
     elif row["trend_note"]:
-        text += " " + _("No trend interval: {note}.").format(note=row["trend_note"])
+        text += " " + _("No trend interval: {note}.").format(note=note_in_language(row["trend_note"]))
     text += _fit_words(row)
     if frame is not None and not pd.isna(row["loglinear_r2"]) and row["loglinear_r2"] < POOR_FIT_R2:
         text += " " + _("Values: {values}.").format(values=_raw_values(frame, row))
@@ -192,7 +193,7 @@ def table_narrative(name: str, dataset: Dataset) -> str:
                            "{top_year} ({top_value}).").format(
                 ratio=_(ratio.label), first_value=_num(first["value"]), first_year=first["year"],
                 last_value=_num(last["value"]), last_year=last["year"], top_year=top["year"], top_value=_num(top["value"])))
-    notes = [f"- **{escape_markdown(i.display)}**: {escape_markdown(i.text('note'))}" for i in spec.indicators if i.note]
+    notes = [f"- **{escape_markdown(i.display)}**: {escape_markdown(i.note_text())}" for i in spec.indicators if i.note_text()]
     if notes:
         lines += ["", _("**What the indicators count.**"), ""] + notes
     lines += ["", measures_note(every)]

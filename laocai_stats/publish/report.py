@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..data.dataset import Dataset
-from ..text import _, in_data_language, language, missing, number, percent
+from ..text import _, in_data_language, language, missing, number, percent, pgettext
 
 REPORT_DIR = "report"
 NOTEBOOK_HTML_DIR = "notebooks"
@@ -220,11 +220,11 @@ def growth_section(dataset: Dataset, links: Links) -> str:
 
 def audit_section(dataset: Dataset, links: Links) -> str:
     from ..audit.checks import grade_tables, run_audit
-    from ..audit.report import findings_markdown
+    from ..audit.report import findings_markdown, table_name
 
     checks = run_audit(dataset)
     grades = grade_tables(checks)
-    grade_rows = [[esc(g.table), esc(g.grade), esc(g.reasons)] for g in grades.itertuples()]
+    grade_rows = [[esc(table_name(g.table)), esc(pgettext("grade", g.grade)), esc(g.reasons)] for g in grades.itertuples()]
     files = ", ".join(links.to(f) for f in ("audit/audit.md", "audit/audit.csv", "audit/grades.csv"))
     heading, grades_heading = prose(_("Audit findings")), prose(_("Grades"))
     every = prose(_("Every check, with its rule, numbers and verdict:"))
@@ -268,6 +268,7 @@ def outputs_map(dataset: Dataset) -> list[dict]:
     paper (where in the paper), what, notebook (stem), inputs (data files) and files (under the output folder).
     The README and the report both render this list."""
     from .figures import figures_for
+    from .sources import tables_label
 
     entries = []
     for name in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number):
@@ -280,9 +281,7 @@ def outputs_map(dataset: Dataset) -> list[dict]:
                         "inputs": [Path(spec.path).name] if spec.path else [], "files": files})
     numbers = [dataset.spec(n).number for n in dataset.table_names() if dataset.spec(n).keyed_by == "year"]
     if numbers:
-        span = (_("Tables {first}-{last}").format(first=min(numbers), last=max(numbers)) if len(numbers) > 1
-                else _("Table {number}").format(number=numbers[0]))
-        entries.append({"paper": span, "what": _("Growth summary: CAGR, trend growth and 95 % CI, Kendall's tau"),
+        entries.append({"paper": tables_label(numbers), "what": _("Growth summary: CAGR, trend growth and 95 % CI, Kendall's tau"),
                         "notebook": "01-overview", "inputs": [], "files": ["tables/growth.csv"]})
     extra = [n for n in sorted(dataset.table_names(), key=lambda n: dataset.spec(n).number) if not dataset.spec(n).reference]
     entries.append({"paper": _("Tables the data add"), "what": _("Every table beyond the paper's five: figures, a chart per indicator, growth"),

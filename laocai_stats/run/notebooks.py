@@ -37,3 +37,38 @@ def execute_in_place(path: Path, *, timeout: int = 600) -> None:
                             extra_arguments=list(KERNEL_ARGUMENTS), resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     nbformat.write(clean(notebook), path)
+
+
+# The notebooks' own prose (their Markdown cells) is translated like the code's messages: each block of a Markdown
+# cell (text between blank lines) is a message of the catalogue, its English the msgid. The committed notebooks stay
+# English; `reproduce` in another language runs a copy whose Markdown is translated (`in_language`).
+
+def markdown_blocks(source: str) -> list[str]:
+    """A Markdown cell's blocks: its paragraphs and headings, split at blank lines."""
+    return [block for block in source.split("\n\n") if block.strip()]
+
+
+def in_language(notebook: nbformat.NotebookNode, lang: str | None) -> nbformat.NotebookNode:
+    """A copy of `notebook` whose Markdown cells are in `lang` (each block through the catalogue; a block without a
+    translation stays English). The code cells are unchanged: they follow the `lang` parameter themselves."""
+    import copy
+
+    from ..text import DEFAULT_LANGUAGE, _, use_language
+
+    out = copy.deepcopy(notebook)
+    if lang is None or lang == DEFAULT_LANGUAGE:
+        return out
+    with use_language(lang):
+        for cell in out.cells:
+            if cell.cell_type == "markdown":
+                cell.source = "\n\n".join(_(block) for block in markdown_blocks(cell.source))
+    return out
+
+
+def extract_markdown(fileobj, keywords, comment_tags, options):
+    """Babel extractor (babel.cfg): every block of a notebook's Markdown cells, as a message to translate."""
+    notebook = nbformat.reads(fileobj.read().decode("utf-8"), as_version=4)
+    for number, cell in enumerate(notebook.cells, start=1):
+        if cell.cell_type == "markdown":
+            for block in markdown_blocks(cell.source):
+                yield number, None, block, [f"Markdown cell {number}"]

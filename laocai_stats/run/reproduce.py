@@ -15,7 +15,7 @@ from ..data.dataset import Dataset, default_data_dir, open_dataset
 from ..errors import DataError, LaocaiError
 from ..publish.outputs import MANIFEST, check_output_folder, staged_folder, write_csv
 from ..publish.report import NOTEBOOK_HTML_DIR, REPORT_DIR, write_report
-from ..text import in_data_language
+from ..text import DEFAULT_LANGUAGE, _, in_data_language
 
 NOTEBOOK_DIR_NAME = "notebooks"
 CELL_TIMEOUT = 600  # seconds for one cell
@@ -129,9 +129,10 @@ def write_tables(dataset: Dataset, folder: Path) -> list[str]:
     written.append(f"tables/{TABLES_DESCRIPTOR}")
     from ..publish.sources import sources_rows
 
-    about = [("Province", dataset.province)] + [("Source", f"{table}, cells {cells}: {source}") for table, cells, source in sources_rows(dataset)]
+    about = [(_("Province"), dataset.province)] + [(_("Source"), _("{table}, cells {cells}: {source}").format(table=table, cells=cells, source=source))
+                                                   for table, cells, source in sources_rows(dataset)]
     write_tables_workbook(tables, folder / TABLES_WORKBOOK, **workbook_layout(tables, dataset, __version__),
-                          title=f"Derived tables, {dataset.province}", about=about)
+                          title=_("Derived tables, {province}").format(province=dataset.province), about=about)
     written.append(f"tables/{TABLES_WORKBOOK}")
     return written
 
@@ -176,12 +177,14 @@ def write_figures(dataset: Dataset, folder: Path, progress: Progress | None = No
 
 
 def _run_notebook(source: str, target: str, parameters: dict, html_target: str | None = None) -> None:
-    """Worker: execute one notebook with papermill, drop run metadata (timings), render it as a report page."""
+    """Worker: execute one notebook with papermill, drop run metadata (timings), render it as a report page.
+
+    With a `lang` parameter the notebook's Markdown is translated before it runs; its code cells follow `lang` themselves."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from .notebooks import KERNEL_ARGUMENTS, clean
+    from .notebooks import KERNEL_ARGUMENTS, clean, in_language
     from .warm_kernels import ForkKernelManager, can_fork
 
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -189,7 +192,9 @@ def _run_notebook(source: str, target: str, parameters: dict, html_target: str |
     try:
         # Timeouts so that a kernel that hangs (or dies while starting) fails the run with a message
         # instead of waiting for ever: no cell of these notebooks takes more than a few seconds.
-        papermill.execute_notebook(source, target, parameters=parameters, kernel_name="python3",
+        lang = parameters.get("lang") or DEFAULT_LANGUAGE
+        notebook = source if lang == DEFAULT_LANGUAGE else in_language(nbformat.read(source, as_version=4), lang)
+        papermill.execute_notebook(notebook, target, parameters=parameters, kernel_name="python3",
                                    cwd=str(Path(source).parent), progress_bar=False, log_output=False,
                                    extra_arguments=list(KERNEL_ARGUMENTS), execution_timeout=CELL_TIMEOUT,
                                    start_timeout=KERNEL_START_TIMEOUT, **warm)
@@ -316,7 +321,9 @@ def run_notebooks(parameters: dict, folder: Path, *, jobs: int, progress: Progre
 
 
 def notebook_parameters(data, dataset: Dataset, province: str | None) -> dict:
-    """Parameters for papermill; none at all for the shipped data, so the run matches the committed notebooks."""
+    """Parameters for papermill; none at all for the shipped data in English, so the run matches the committed notebooks.
+
+    `lang` is the run's language (`--lang`, else the data's own), so that the notebooks speak the report's language."""
     source = None if data is None else str(Path(dataset.source if isinstance(data, Dataset) else data).resolve())
     if source is not None and Path(source) == default_data_dir().resolve():
         source = None
@@ -325,6 +332,8 @@ def notebook_parameters(data, dataset: Dataset, province: str | None) -> dict:
         parameters["data"] = source
     if province:
         parameters["province"] = province
+    if dataset.language and not (source is None and dataset.language == DEFAULT_LANGUAGE):
+        parameters["lang"] = dataset.language
     return parameters
 
 

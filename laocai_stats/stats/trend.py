@@ -13,8 +13,20 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ..text import N_  # marks the words of growth.csv that prose translates
+from ..text import N_, _  # N_ marks the words of growth.csv (English, a machine file) that prose translates
 from .growth import SeriesArrays, each_series, typed_frame
+
+NEEDS_YEARS = N_("needs at least 3 years with a value, has {count}")
+
+
+def note_in_language(note) -> str:
+    """A note or method word of growth.csv (`trend_note`, `kendall_method`, written in English) in the current language."""
+    import re
+
+    if not isinstance(note, str) or not note:
+        return note
+    found = re.fullmatch(NEEDS_YEARS.replace("{count}", r"(\d+)"), note)
+    return _(NEEDS_YEARS).format(count=found.group(1)) if found else _(note)
 
 # Up to this many points the permutation distribution is enumerated in full (8! = 40,320 orderings, all scored at
 # once with numpy in about 20 ms); beyond it, SciPy's normal approximation. The cost is bounded whatever the data.
@@ -34,7 +46,7 @@ def log_linear_trend(frame: pd.DataFrame, *, level: float = 0.95) -> pd.DataFram
         row["trend_n"] = n
         growth = low = high = np.nan
         if n < 3:
-            note = f"needs at least 3 years with a value, has {n}"
+            note = NEEDS_YEARS.format(count=n)
         elif (y <= 0).any():
             note = N_("a value of 0 has no logarithm")
         elif len(set(y)) == 1:
@@ -122,7 +134,7 @@ def kendall_trend(frame: pd.DataFrame) -> pd.DataFrame:
         row["kendall_n"] = len(known)
         tau = p = np.nan
         if len(known) < 3:
-            method = f"needs at least 3 years with a value, has {len(known)}"
+            method = NEEDS_YEARS.format(count=len(known))
         elif len(set(y)) == 1:
             method = N_("constant series: no trend to test")
         elif len(set(y)) == len(y):

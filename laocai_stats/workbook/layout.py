@@ -162,10 +162,18 @@ def snake_id(label: str, prefix: str = "group") -> str:
 
 @cache
 def reference_specs() -> dict[str, TableSpec]:
-    """The table definitions of the shipped package: the one registry every workbook is laid out from."""
+    """The table definitions of the shipped package: the one registry every workbook is laid out from.
+
+    Without the notes on the shipped data's own numbers (`data_note`): another province's workbook is not Lao Cai's data.
+    """
+    import dataclasses
+
     from ..data.package import PackageReader, default_data_dir
 
-    return dict(PackageReader(default_data_dir()).specs)
+    def general(spec: TableSpec) -> TableSpec:
+        return dataclasses.replace(spec, indicators=tuple(dataclasses.replace(i, data_note=None) for i in spec.indicators))
+
+    return {name: general(spec) for name, spec in PackageReader(default_data_dir()).specs.items()}
 
 
 def reference_years() -> list[int]:
