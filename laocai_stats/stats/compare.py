@@ -49,6 +49,23 @@ def _not_reported_notes(notes: pd.DataFrame, datasets: list[Dataset]) -> pd.Data
     return out
 
 
+def _group_table_notes(datasets: list[Dataset]) -> pd.DataFrame:
+    """A table keyed by group (the paper's Table 1) has no years: said once, with each count a province does not report."""
+    rows = []
+    for name in sorted({t for d in datasets for t in d.table_names() if d.spec(t).keyed_by == "group"} if len(datasets) > 1 else ()):
+        spec = next(d.spec(name) for d in datasets if name in d.table_names())
+        rows.append({"topic": "tables", "table": name, "indicator": "", "province": "",
+                     "note": _("Table {number} counts by {group}, not by year: it has no growth to compare, so it is left out of the "
+                               "comparison; each province's own outputs show it").format(
+                                 number=spec.number, group=(spec.text("group_label") or _("group")).lower())})
+        for d in datasets:
+            for i in d.spec(name).not_reported if name in d.table_names() else ():
+                rows.append({"topic": "indicators", "table": name, "indicator": i.name, "province": d.province,
+                             "note": _("{indicator} is not reported by {province} (the paper's column was deleted from its data; not "
+                                       "the same as a figure left blank)").format(indicator=i.name, province=d.province)})
+    return pd.DataFrame(rows, columns=["topic", "table", "indicator", "province", "note"])
+
+
 def as_sources(value) -> list:
     """One source (a path or a Dataset) or many, as a list: papermill's `-p others b.xlsx` passes one string."""
     if value is None:
@@ -327,6 +344,7 @@ def compare(sources, others=(), *, check: bool = True) -> Comparison:
     ratio_wide, ratio_shared = province_ratios(stacked)
     notes = comparison_notes(provinces, shared, ranking, ratio_shared, name_notes)
     notes = _not_reported_notes(notes, datasets)
+    notes = pd.concat([notes, _group_table_notes(datasets)], ignore_index=True)
     labels = {i.name: i.display for d in datasets for t in d.table_names() for i in d.spec(t).indicators}
     labels.update({r.name: _(r.label) for r in RATIOS})
     return Comparison(
