@@ -1,6 +1,9 @@
 """A province's own workbook: an indicator added to Table 3, one deleted from Table 5, a new Table 6, its own sources."""
 from __future__ import annotations
 
+import hashlib
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -67,3 +70,21 @@ def write_row(ws, row: int, spec) -> None:
     columns = year_columns(ws)
     for year, value in zip(YEARS, values):
         ws[f"{columns[year]}{row}"] = value
+
+
+def cli(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "laocai_stats", *map(str, args)], capture_output=True, text=True)
+
+
+def assert_refused(path: Path, expected: str, out: Path) -> None:
+    """`validate` and `reproduce` refuse the workbook with one error line holding `expected`, exit 2, nothing
+    written, no traceback, the user's file unchanged."""
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    result = cli("validate", path)
+    assert result.returncode == 2
+    errors = [line for line in result.stdout.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and expected in errors[0], result.stdout
+    assert "Traceback" not in result.stderr
+    result = cli("reproduce", "--data", path, "--out", out, "--quiet")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1 and expected in result.stderr
+    assert not out.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == before

@@ -52,3 +52,24 @@ def test_every_series_agrees_with_an_independent_computation(row):
 def test_rates_are_fractions_not_percentages():
     row = growth_summary(open_dataset()).set_index("indicator").loc["training_conferences"]
     assert 0.29 < row["cagr"] < 0.30
+
+
+def test_growth_summary_is_computed_once_per_language_and_each_caller_gets_its_own_copy(monkeypatch):
+    from laocai_stats.stats import summary
+    from laocai_stats.text import use_language
+
+    computed = []
+    compute = summary._growth_summary
+    monkeypatch.setattr(summary, "_growth_summary", lambda d: computed.append(1) or compute(d))
+    dataset = open_dataset()
+    first = growth_summary(dataset)
+    growth_summary(dataset)
+    assert len(computed) == 1
+    first.loc[0, "cagr"] = 99.0  # a caller changing its frame changes no one else's
+    again = growth_summary(dataset)
+    assert again.loc[0, "cagr"] != 99.0 and again is not first
+    pd.testing.assert_frame_equal(again, growth_summary(open_dataset()))  # the same as a fresh computation
+    with use_language("vi"):
+        titles = growth_summary(dataset)["title"]
+    assert list(titles) != list(again["title"])  # titles follow the language: kept apart, not served from English
+    assert len(computed) == 3  # English once, the fresh data set once, Vietnamese once

@@ -264,6 +264,25 @@ def test_compare_with_lao_cai_speaks_the_first_data_sets_language(vi_workbook, t
     assert english.stdout.startswith("Ranking by CAGR")
 
 
+def test_the_comparisons_notes_speak_the_runs_language(vi_workbook):
+    from laocai_stats.stats.compare import compare
+
+    with use_language("vi"):
+        notes = compare([vi_workbook, default_data_dir()]).notes["note"].tolist()
+    assert notes, "the Vietnamese workbook differs from Lao Cai's data: the comparison has notes"
+    english = ("left out of its comparison", "is blank for", "cover different years", "tie at rank", "not ranked",
+               "is not in", "is not reported by", "counts by")
+    assert [n for n in notes if any(e in n for e in english)] == []
+
+
+def test_the_catalogue_defines_each_message_once():
+    """Babel keeps the last of two definitions silently; `msgfmt -c` refuses the file."""
+    text = (LOCALES_DIR / "vi" / "LC_MESSAGES" / "laocai_stats.po").read_text(encoding="utf-8")
+    keys = re.findall(r'^(?:msgctxt ("(?:[^"\\]|\\.)*")\n)?msgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr', text, flags=re.M)
+    assert len(keys) > 250
+    assert [k for k in set(keys) if keys.count(k) > 1] == []
+
+
 def test_the_wheel_carries_the_catalogue(built_wheel):
     """The catalogue is read at run time, so an installed laocai-stats must hold the .po file (the wheel: conftest.py)."""
     wheel = built_wheel

@@ -146,8 +146,9 @@ BAD_VALUES = {
         "sheet 'Table 3 publications', cell C6: expected the unit 'sheets', found 'thousand sheets'; the figures must be "
         "counted in sheets: convert them and restore the unit"),
     "renamed column heading in Table 1": (set_cells(AGENTS, E4="Points"),
-        "sheet 'Table 1 agents', cell E4: expected one of the column headings 'Number of employees agency (people)', "
-        "'Number of collection points (points)', found 'Points'"),
+        "sheet 'Table 1 agents', cell E4: a column heading the paper's table does not have is a new indicator: type the unit it "
+        "is counted in, in brackets after its name, as 'Contracts signed (contracts)', or restore one of the paper's headings: "
+        "'Number of employees agency (people)', 'Number of collection points (points)'"),
     "agent system without a name": (set_cells(AGENTS, C7=None),
         "sheet 'Table 1 agents', cell C7: expected the name of the agent system in this row"),
     "merged cells": (lambda wb: wb[WEBSITE].merge_cells("D5:E5"),

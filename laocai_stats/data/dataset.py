@@ -25,6 +25,7 @@ class Dataset:
         self._province = nfc(province)
         self._language = check_language(lang) if lang else None
         self._tables: dict[str, TableData] = {}
+        self._derived: dict = {}
 
     def __repr__(self) -> str:
         return f"Dataset(province={self.province!r}, tables={self.table_names()})"
@@ -74,6 +75,13 @@ class Dataset:
     @cached_property
     def facts(self) -> pd.DataFrame | None:
         return self._reader.read_facts()
+
+    def derived(self, key, compute) -> pd.DataFrame:
+        """A frame computed from these data by `compute(self)` once and kept under `key` (which names everything else
+        it depends on, such as the language); each call gets a copy of its own, so no caller changes another's."""
+        if key not in self._derived:
+            self._derived[key] = compute(self)
+        return self._derived[key].copy()
 
     def problems(self) -> list[Problem]:
         """Every error and warning in the whole data set."""

@@ -135,8 +135,16 @@ DESCRIPTIONS = {
 FORMATS = {"count": "#,##0", "rate": "0.0 %", "decimal": "#,##0.00"}
 
 
+# agents_ratios has a column per count of Table 1 and one per share: a count a province adds to Table 1 brings both.
+ADDED_COUNT = Column("integer", "", "a count the data add to Table 1, per agent system; its label, unit and kind are in the "
+                     "data's descriptor or workbook", "count")
+ADDED_SHARE = Column("number", RATE, "the system's share of the rows' sum of a count the data add to Table 1", "rate")
+
+
 def column(stem: str, name: str) -> Column:
     found = OVERRIDES.get((stem, name))
+    if found is None and stem == "agents_ratios" and name not in COLUMNS:
+        found = ADDED_SHARE if name.startswith("share_of_") else ADDED_COUNT
     if found is None and name not in COLUMNS:
         raise KeyError(f"the codebook has no column '{name}' (table {stem}): add it to laocai_stats/publish/codebook.py")
     return found or COLUMNS[name]

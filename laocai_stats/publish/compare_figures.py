@@ -159,7 +159,8 @@ def show_growth_figures(comparison, *, period: str = "shared") -> None:
     drawn = comparison_tables_with_values(comparison)
     for table in dict.fromkeys(comparison.stacked["table"]):
         if table not in drawn:
-            display(Markdown(f"*No growth figure for {escape_markdown(table)}: no province has a value in it.*"))
+            display(Markdown("*" + _("No growth figure for {table}: no province has a value in it.").format(
+                table=escape_markdown(table)) + "*"))
             continue
         fig = growth_figure(comparison, table, period=period)
         alt = _("Growth by province: {table}").format(table=table) + f", {_(PERIODS[period])}"

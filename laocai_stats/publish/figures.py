@@ -6,7 +6,7 @@ is drawn as a gap, never as zero.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import matplotlib.pyplot as plt
@@ -250,10 +250,17 @@ def _agents(dataset: Dataset) -> Figure:
         plot_groups(rows[rows["indicator"] == name], labels=_titles(dataset, "agents"),
                     group_labels={g.name: g.text("label") for g in spec.groups}, ax=ax, title=spec.indicator(name).display)
         ax.title.set_fontsize(10)
-    fig.suptitle(_("Agent staff and collection points by agent system, {province}").format(province=shorten(dataset.province)),
-                 fontweight="bold")
+    title = (_("Agent staff and collection points by agent system, {province}") if _paper_counts(dataset) else
+             _("Table {number}, each count by {group}, {province}"))
+    fig.suptitle(title.format(number=spec.number, group=(spec.text("group_label") or _("group")).lower(),
+                              province=shorten(dataset.province)), fontweight="bold")
     add_source(axes[0][0], source_line(dataset, ["agents"]))
     return fig
+
+
+def _paper_counts(dataset: Dataset) -> bool:
+    """Whether Table 1 holds the paper's two counts and no other, so that its figure's title and caption may name them."""
+    return [i.name for i in dataset.spec("agents").indicators] == ["agent_staff", "collection_points"]
 
 
 def _ratios_have_values(dataset: Dataset, names) -> bool:
@@ -391,6 +398,11 @@ def figures_for(dataset: Dataset) -> tuple[FigureSpec, ...]:
                        number=d.spec(t).number, caption=d.spec(t).caption, province=shorten(d.province))))
         for t in extra_tables(dataset)
     )
+    if "agents" in dataset.table_names() and not _paper_counts(dataset):  # a count added to Table 1, or one not reported
+        spec = dataset.spec("agents")
+        caption = _("Each count by {group} (Table {number})").format(group=(spec.text("group_label") or _("group")).lower(),
+                                                                     number=spec.number)
+        return tuple(replace(f, caption=caption) if f.tables == ("agents",) else f for f in FIGURES) + added
     return FIGURES + added
 
 

@@ -175,8 +175,8 @@ def table_narrative(name: str, dataset: Dataset) -> str:
     spec = dataset.spec(name)
     if spec.keyed_by == "group":
         return _agents_narrative(dataset)
-    summary = growth_summary(dataset)
-    summary = summary[summary["table"] == name]
+    every = growth_summary(dataset)  # every series: the measures note counts them all (one family of tests)
+    summary = every[every["table"] == name]
     lines = [_("### What Table {number} shows for {province}").format(number=spec.number,
                                                                       province=escape_markdown(dataset.province)), ""]
     frame = yearly_frame(dataset)
@@ -196,7 +196,7 @@ def table_narrative(name: str, dataset: Dataset) -> str:
     notes = [f"- **{escape_markdown(i.display)}**: {escape_markdown(i.note_text())}" for i in spec.indicators if i.note_text()]
     if notes:
         lines += ["", _("**What the indicators count.**"), ""] + notes
-    lines += ["", measures_note(growth_summary(dataset))]
+    lines += ["", measures_note(every)]
     total_lines = totals_sentences(name, dataset)
     if total_lines:
         lines += ["", _("**Printed totals.**"), ""] + total_lines
@@ -205,26 +205,42 @@ def table_narrative(name: str, dataset: Dataset) -> str:
 
 def _agents_narrative(dataset) -> str:
     ratios = agent_ratios(dataset)
-    staff, points = ratios["agent_staff"], ratios["collection_points"]
-    lines = [_("### What Table {number} shows for {province}").format(number=1, province=escape_markdown(dataset.province)), ""]
-    sums = dict(systems=len(ratios), staff=_num(staff.sum()), points=_num(points.sum()))
-    if staff.isna().any() or points.isna().any():
-        lines.append(_("- {systems} agent systems; their rows add up to {staff} agent staff and {points} collection points "
-                       "(some rows have no value, so these sums are partial).").format(**sums))
-    else:
-        lines.append(_("- {systems} agent systems; their rows add up to {staff} agent staff and {points} collection "
-                       "points.").format(**sums))
-    known = ratios.dropna(subset=["share_of_staff"])
+    spec = dataset.spec("agents")
+    lines = [_("### What Table {number} shows for {province}").format(number=spec.number, province=escape_markdown(dataset.province)), ""]
+    paper = ("agent_staff", "collection_points")
+    if set(paper) <= set(ratios.columns):
+        staff, points = ratios["agent_staff"], ratios["collection_points"]
+        sums = dict(systems=len(ratios), staff=_num(staff.sum()), points=_num(points.sum()))
+        if staff.isna().any() or points.isna().any():
+            lines.append(_("- {systems} agent systems; their rows add up to {staff} agent staff and {points} collection points "
+                           "(some rows have no value, so these sums are partial).").format(**sums))
+        else:
+            lines.append(_("- {systems} agent systems; their rows add up to {staff} agent staff and {points} collection "
+                           "points.").format(**sums))
+    # Any other count (one the data add, or one of the paper's two alone) in a sentence of its own.
+    for indicator in [i for i in spec.indicators if not set(paper) <= set(ratios.columns) or i.name not in paper]:
+        count = ratios[indicator.name]
+        text = (_("- {count}: the rows of the {systems} agent systems add up to {sum} {unit} (some rows have no value, so the "
+                  "sum is partial).") if count.isna().any() else
+                _("- {count}: the rows of the {systems} agent systems add up to {sum} {unit}."))
+        lines.append(text.format(count=escape_markdown(indicator.display), systems=len(ratios), sum=_num(count.sum()),
+                                 unit=escape_markdown(indicator.text("unit"))))
+    for indicator in spec.not_reported:
+        lines.append(_("- {count} is not reported in these data (the province left its column out), which is not the same as a "
+                       "figure left blank (unknown).").format(count=escape_markdown(indicator.display)))
+    known = ratios.dropna(subset=["share_of_staff"]) if "share_of_staff" in ratios else ratios.iloc[0:0]
     if len(known):
         top = known.loc[known["share_of_staff"].astype(float).idxmax()]
         largest = dict(label=escape_markdown(top["label"]), staff=percent(top["share_of_staff"]))
-        if pd.notna(top["share_of_points"]):
+        if pd.notna(top.get("share_of_points", pd.NA)):
             lines.append(_("- The largest system is **{label}**, with {staff} of the staff and {points} of the collection "
                            "points.").format(points=percent(top["share_of_points"]), **largest))
-        else:
+        elif "collection_points" in ratios:
             lines.append(_("- The largest system is **{label}**, with {staff} of the staff and its collection points not "
                            "given.").format(**largest))
-    per_point = ratios.dropna(subset=["staff_per_point"])
+        else:
+            lines.append(_("- The largest system is **{label}**, with {staff} of the staff.").format(**largest))
+    per_point = ratios.dropna(subset=["staff_per_point"]) if "staff_per_point" in ratios else ratios.iloc[0:0]
     if len(per_point):
         most = per_point.loc[per_point["staff_per_point"].astype(float).idxmax()]
         one = int((per_point["staff_per_point"] == 1).sum())

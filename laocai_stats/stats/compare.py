@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..data.dataset import Dataset, open_dataset
 from ..errors import DataError, LaocaiError
-from ..text import _
+from ..text import N_, _
 from .growth import cagr, index
 from .ratios import RATIOS, ratio_rows
 from .summary import yearly_frame
@@ -44,9 +44,27 @@ def _not_reported_notes(notes: pd.DataFrame, datasets: list[Dataset]) -> pd.Data
     out = notes.copy()
     for n, r in out.iterrows():
         if (r["province"], r["table"], r["indicator"]) in deleted:
-            out.at[n, "note"] = (f"{r['indicator']} is not reported by {r['province']} (the paper's row was deleted from its data; "
-                                 "not the same as a figure left blank): left out of its comparison")
+            out.at[n, "note"] = _("{indicator} is not reported by {province} (the paper's row was deleted from its data; "
+                                  "not the same as a figure left blank): left out of its comparison").format(
+                indicator=r["indicator"], province=r["province"])
     return out
+
+
+def _group_table_notes(datasets: list[Dataset]) -> pd.DataFrame:
+    """A table keyed by group (the paper's Table 1) has no years: said once, with each count a province does not report."""
+    rows = []
+    for name in sorted({t for d in datasets for t in d.table_names() if d.spec(t).keyed_by == "group"} if len(datasets) > 1 else ()):
+        spec = next(d.spec(name) for d in datasets if name in d.table_names())
+        rows.append({"topic": "tables", "table": name, "indicator": "", "province": "",
+                     "note": _("Table {number} counts by {group}, not by year: it has no growth to compare, so it is left out of the "
+                               "comparison; each province's own outputs show it").format(
+                                 number=spec.number, group=(spec.text("group_label") or _("group")).lower())})
+        for d in datasets:
+            for i in d.spec(name).not_reported if name in d.table_names() else ():
+                rows.append({"topic": "indicators", "table": name, "indicator": i.name, "province": d.province,
+                             "note": _("{indicator} is not reported by {province} (the paper's column was deleted from its data; not "
+                                       "the same as a figure left blank)").format(indicator=i.name, province=d.province)})
+    return pd.DataFrame(rows, columns=["topic", "table", "indicator", "province", "note"])
 
 
 def as_sources(value) -> list:
@@ -83,8 +101,8 @@ def open_datasets(sources, *, check: bool = True) -> tuple[list[Dataset], list[s
                               f"({', '.join(datasets[i].source for i in clashing)}); give each its own province name")
         for i, file in zip(clashing, files):
             names[i] = f"{name} ({file})"
-        notes.append(f"{len(clashing)} data sets are called '{name}': told apart by file name as "
-                     + ", ".join(names[i] for i in clashing))
+        notes.append(_("{count} data sets are called '{name}': told apart by file name as {names}").format(
+            count=len(clashing), name=name, names=", ".join(names[i] for i in clashing)))
     renamed = [open_dataset(d, province=n) if n != d.province else d for d, n in zip(datasets, names)]
     return renamed, notes
 
@@ -258,49 +276,54 @@ def comparison_notes(provinces: pd.DataFrame, shared: pd.DataFrame, ranking: pd.
     rows = [{"topic": "names", "table": "", "indicator": "", "province": "", "note": text} for text in extra]
     if len(provinces) == 1:
         rows.append({"topic": "provinces", "table": "", "indicator": "", "province": provinces["province"].iloc[0],
-                     "note": "only one data set: nothing to compare it with; give two or more to compare provinces"})
+                     "note": _("only one data set: nothing to compare it with; give two or more to compare provinces")})
     spans = dict(zip(provinces["province"], provinces["years"]))
     if len(set(spans.values())) > 1:
         rows.append({"topic": "years", "table": "", "indicator": "", "province": "",
-                     "note": "the data sets cover different years: " + "; ".join(f"{p} {y}" for p, y in spans.items())})
+                     "note": _("the data sets cover different years: {spans}").format(
+                         spans="; ".join(f"{p} {y}" for p, y in spans.items()))})
 
-    def indicator_notes(frame: pd.DataFrame, what: str) -> None:
+    def indicator_notes(frame: pd.DataFrame, blank_note: str) -> None:
         for r in frame.itertuples(index=False):
             base = {"table": r.table, "indicator": r.indicator}
             for p in r.absent_in:
                 rows.append({**base, "topic": "indicators", "province": p,
-                             "note": f"{r.indicator} is not in {p}'s data: left out of its comparison"})
+                             "note": _("{indicator} is not in {province}'s data: left out of its comparison").format(
+                                 indicator=r.indicator, province=p)})
             for p in r.blank_in:
                 rows.append({**base, "topic": "blank", "province": p,
-                             "note": f"{r.indicator} is blank for {p}: left out of its comparison and {what}"})
+                             "note": _(blank_note).format(indicator=r.indicator, province=p)})
             if r.provinces and len(set(r.ranges.values())) > 1:
                 groups: dict[str, list[str]] = {}
                 for p, span in r.ranges.items():
                     groups.setdefault(span, []).append(p)
                 listed = "; ".join(f"{', '.join(ps)} {span}" for span, ps in groups.items())
-                over = (f"compared over {_range(r.years)} only" if r.n_shared
-                        else "no year in common, so not compared")
+                over = (_("{indicator}: years with a value differ ({listed}): compared over {years} only") if r.n_shared
+                        else _("{indicator}: years with a value differ ({listed}): no year in common, so not compared"))
                 rows.append({**base, "topic": "years", "province": "",
-                             "note": f"{r.indicator}: years with a value differ ({listed}): {over}"})
+                             "note": over.format(indicator=r.indicator, listed=listed, years=_range(r.years))})
             if r.provinces > 1 and 0 < r.n_shared < 2:
                 rows.append({**base, "topic": "years", "province": "",
-                             "note": f"{r.indicator}: one shared year ({_range(r.years)}): no growth rate over the shared years"})
+                             "note": _("{indicator}: one shared year ({years}): no growth rate over the shared years").format(
+                                 indicator=r.indicator, years=_range(r.years))})
 
-    indicator_notes(shared, "its ranking")
+    indicator_notes(shared, N_("{indicator} is blank for {province}: left out of its comparison and its ranking"))
     if ratio_shared is not None and not ratio_shared.empty:
-        indicator_notes(ratio_shared, "the ratio table")
+        indicator_notes(ratio_shared, N_("{indicator} is blank for {province}: left out of its comparison and the ratio table"))
     unranked = ranking[ranking["rank"].isna()]
     blank = {(r.table, r.indicator, p) for r in shared.itertuples(index=False) for p in [*r.blank_in, *r.absent_in]}
     for r in unranked.itertuples(index=False):
         if (r.table, r.indicator, r.province) in blank:
             continue
         rows.append({"topic": "ranking", "table": r.table, "indicator": r.indicator, "province": r.province,
-                     "note": f"{r.indicator} has no CAGR over the shared years for {r.province} "
-                             "(fewer than two shared years, or a first value of 0): not ranked"})
+                     "note": _("{indicator} has no CAGR over the shared years for {province} "
+                               "(fewer than two shared years, or a first value of 0): not ranked").format(
+                         indicator=r.indicator, province=r.province)})
     tied = ranking[ranking["tied"]]
     for (table, indicator, rank), part in tied.groupby(["table", "indicator", "rank"], sort=False):
         rows.append({"topic": "ranking", "table": table, "indicator": indicator, "province": "",
-                     "note": f"{indicator}: {', '.join(part['province'])} tie at rank {rank} (equal CAGR)"})
+                     "note": _("{indicator}: {provinces} tie at rank {rank} (equal CAGR)").format(
+                         indicator=indicator, provinces=", ".join(part["province"]), rank=rank)})
     return pd.DataFrame(rows, columns=NOTE_COLUMNS)
 
 
@@ -327,6 +350,7 @@ def compare(sources, others=(), *, check: bool = True) -> Comparison:
     ratio_wide, ratio_shared = province_ratios(stacked)
     notes = comparison_notes(provinces, shared, ranking, ratio_shared, name_notes)
     notes = _not_reported_notes(notes, datasets)
+    notes = pd.concat([notes, _group_table_notes(datasets)], ignore_index=True)
     labels = {i.name: i.display for d in datasets for t in d.table_names() for i in d.spec(t).indicators}
     labels.update({r.name: _(r.label) for r in RATIOS})
     return Comparison(

@@ -100,32 +100,39 @@ def ratios_as_series(ratios: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# The paper's names of the shares of Table 1's counts; a count a province adds gets `share_of_<its id>`.
+SHARE_COLUMNS = {"agent_staff": "share_of_staff", "collection_points": "share_of_points"}
+
+
+def share_column(indicator: str) -> str:
+    return SHARE_COLUMNS.get(indicator, f"share_of_{indicator}")
+
+
 def agent_ratios(dataset: Dataset) -> pd.DataFrame:
-    """Table 1 per agent system: staff, collection points, staff per point, and each system's share.
+    """Table 1 per agent system: each count the data report, staff per point, and each system's share of each count.
 
     Shares are of the sum of the rows (not of the printed total, which the audit checks). If any
     system's count is missing the shares of that count are <NA>, since the whole is unknown;
-    staff per point is <NA> for a system with a missing count or no points.
+    staff per point is <NA> for a system with a missing count or no points, and absent when the data
+    do not report staff or points. A count the data do not report (its column deleted) has no column.
     """
     dataset = as_dataset(dataset)
     table = dataset.table("agents")
+    names = [i.name for i in table.spec.indicators]
     wide = table.rows.pivot(index="group", columns="indicator", values="value")
     order = list(dict.fromkeys(table.rows["group"]))
-    wide = wide.reindex(order)
+    wide = wide.reindex(index=order, columns=names)
     labels = {g.name: g.text("label") for g in table.spec.groups}
-    staff = wide["agent_staff"].astype("Float64")
-    points = wide["collection_points"].astype("Float64")
-    staff_total = np.nan if staff.isna().any() else staff.sum()
-    points_total = np.nan if points.isna().any() else points.sum()
-    out = pd.DataFrame({
-        "group": order,
-        "label": [labels.get(g, g) for g in order],
-        "agent_staff": wide["agent_staff"].to_numpy(),
-        "collection_points": wide["collection_points"].to_numpy(),
-        "staff_per_point": (staff / points.where(points != 0)).to_numpy(),
-        "share_of_staff": (staff / staff_total).to_numpy() if staff_total else np.nan,
-        "share_of_points": (points / points_total).to_numpy() if points_total else np.nan,
-    })
-    for column in ("staff_per_point", "share_of_staff", "share_of_points"):
+    out = pd.DataFrame({"group": order, "label": [labels.get(g, g) for g in order]})
+    for name in names:
+        out[name] = wide[name].to_numpy()
+    counts = {name: wide[name].astype("Float64") for name in names}
+    if {"agent_staff", "collection_points"} <= set(names):
+        points = counts["collection_points"]
+        out["staff_per_point"] = (counts["agent_staff"] / points.where(points != 0)).to_numpy()
+    for name, count in counts.items():
+        total = np.nan if count.isna().any() else count.sum()
+        out[share_column(name)] = (count / total).to_numpy() if total else np.nan
+    for column in out.columns[2 + len(names):]:
         out[column] = out[column].astype("Float64")
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data.dataset import Dataset, as_dataset
+from ..text import language
 from .growth import cagr, peaks
 from .robust import benjamini_hochberg, cagr_without_last_year, holm, loglinear_fit, theil_sen_trend
 from .trend import kendall_trend, log_linear_trend
@@ -88,8 +89,15 @@ def _with_kinds(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def growth_summary(dataset: Dataset) -> pd.DataFrame:
-    """One row per yearly indicator with every column of GROWTH_CODEBOOK (growth.csv)."""
-    dataset = as_dataset(dataset)
+    """One row per yearly indicator with every column of GROWTH_CODEBOOK (growth.csv).
+
+    Computed once per data set and language (titles and labels are in the current language): a notebook, a
+    figure and a narrative asking for it again get a copy of the same frame.
+    """
+    return as_dataset(dataset).derived(("growth_summary", language()), _growth_summary)
+
+
+def _growth_summary(dataset: Dataset) -> pd.DataFrame:
     frame = yearly_frame(dataset)
     keys = ["table", "indicator"]
     out = cagr(frame)

@@ -38,7 +38,7 @@ from .layout import (
     snake_id,
 )
 from ..text import _
-from .definitions import added_indicator, check_definition, unknown_id
+from .definitions import Typed, added_column, added_indicator, check_definition, definition_rows, definition_word, unknown_id
 
 HEADER_SEARCH_ROWS = 30
 NUMBER_HEADERS = {"no.", "no", "s. no", "s.no", "stt", "#"}
@@ -69,6 +69,7 @@ class Columns:
     total_label: str = TOTAL_LABEL
     years: dict[int, int] = field(default_factory=dict)  # column -> year
     indicators: dict[int, IndicatorSpec] = field(default_factory=dict)  # column -> indicator (tables keyed by group)
+    new: dict[int, str] = field(default_factory=dict)  # column -> a heading no paper indicator has (tables keyed by group)
     blank: list[int] = field(default_factory=list)
 
     @property
@@ -119,6 +120,8 @@ class _TableSheet:
         if columns is None:
             return
         end = self.table_end(header, columns)
+        if not self.by_year:
+            self.define_columns(header, end, columns)
         self.check_merged(header, end, columns)
         self.check_blank_columns(header, end, columns)
         if self.by_year:
@@ -185,8 +188,7 @@ class _TableSheet:
             elif not self.by_year:
                 indicator = self.match_indicator(text)
                 if indicator is None:
-                    known = ", ".join(f"'{indicator_header(i)}'" for i in self.spec.indicators)
-                    self.problem(_("expected one of the column headings {known}, found {value}").format(known=known, value=shown(cell.value)), where)
+                    cols.new[column] = self.grid.text(header, column)  # a new indicator: defined once the table's end is known
                 elif indicator.name in first_indicator:
                     self.problem(f"the column for '{indicator.label}' appears again (first in {first_indicator[indicator.name]}); expected it once", where)
                 else:
@@ -225,11 +227,28 @@ class _TableSheet:
                     self.warn(_("the years jump from {before} to {after}; add a column for each missing year and leave it blank if its "
                                 "figures are unknown").format(before=before, after=after),
                               first_year[after])
-        else:
-            for indicator in self.spec.indicators:
-                if indicator.name not in first_indicator:
-                    self.problem(f"no column headed '{indicator_header(indicator)}'; expected it in the header row (row {header})")
         return cols
+
+    def define_columns(self, header: int, end: int, cols: Columns) -> None:
+        """A table keyed by group: its new columns become indicators, and a paper column deleted is 'not reported'."""
+        rows = definition_rows(self, end + 1, cols)
+        firsts = {i.name: coordinate(header, c) for c, i in cols.indicators.items()}
+        added: list[IndicatorSpec] = []
+        for column in sorted(cols.new):
+            indicator = added_column(self, column, header, rows, firsts, added)
+            if indicator is not None:
+                cols.indicators[column] = indicator
+        for column, indicator in cols.indicators.items():
+            typed = [Typed(self.grid.text(r, column), coordinate(r, column)) if r else Typed("", None) for r in (rows["kind"], rows["channel"])]
+            check_definition(self, indicator, *typed)
+        present = [i for i in self.spec.indicators if i in cols.indicators.values()]
+        missing = tuple(i for i in self.spec.indicators if i not in present)
+        for indicator in missing:
+            self.problem(_("no column for the paper's indicator '{id}' ({heading}): read as 'not reported' by this province, kept apart "
+                           "from a figure left blank (unknown); to report it, restore its column from a fresh template").format(
+                             id=indicator.name, heading=indicator_header(indicator)), severity="info")
+        self.spec = dataclasses.replace(self.spec, indicators=tuple(present + added), not_reported=missing,
+                                        added=tuple(i.name for i in added))
 
     def match_indicator(self, text: str | None) -> IndicatorSpec | None:
         for indicator in self.spec.indicators:
@@ -249,6 +268,8 @@ class _TableSheet:
             first_text = next((self.grid.text(row, c) for c in range(1, cols.label + 1) if self.grid.text(row, c)), "")
             if NOTE_START.match(first_text):
                 break
+            if not self.by_year and definition_word(self, row, cols):
+                break  # the Kind and Channel rows of a table keyed by group sit below its rows
             end = row
             if not self.by_year and self.is_total_row(row, cols):
                 break
@@ -309,7 +330,8 @@ class _TableSheet:
                 continue
             seen[indicator.name] = row
             self.check_unit(row, cols, indicator)
-            check_definition(self, row, cols, indicator)
+            check_definition(self, indicator, *(Typed(self.grid.text(row, c), coordinate(row, c)) if c else Typed("", None)
+                                                for c in (cols.kind, cols.channel)))
             for column, year in cols.years.items():
                 self.keep(indicator, "year", year, row, column)
             if cols.total:

@@ -56,6 +56,7 @@ DOCUMENT_TIME = dt.datetime(2024, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 SOURCES_ROWS = 200
 ADDED_ROWS = 50  # rows below a table that offer the Kind and Channel drop-downs, for indicators a province adds
+ADDED_COLUMNS = 10  # the same, columns to the right of a table keyed by group
 
 
 def write_workbook(data, path: str | Path, *, province: str | None = None, years=None, lang: str | None = None) -> Path:
@@ -189,7 +190,9 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
     _put(ws, SOURCE_ROW, 2, source)
     what = (spec.text("group_label") or _("group")).lower()
     hint = (_("One row per {what}: insert rows above '{total}' to add one (name it, leave {id} blank), delete those "
-              "the province does not have. ").format(what=what, total=_(TOTAL_LABEL), id=_(ID_HEADER))
+              "the province does not have. To add an indicator, type a column to the right of the figures: its name and unit in "
+              "the heading, as 'Contracts signed (contracts)', its {kind} and {channel} in the rows below '{total}'. ").format(
+                what=what, total=_(TOTAL_LABEL), id=_(ID_HEADER), kind=_(KIND_HEADER).lower(), channel=_(CHANNEL_HEADER).lower())
             if by_group else _("Do not change column A ({id}); to add an indicator, type a row below the table with {id} blank. ").format(id=_(ID_HEADER)))
     _put(ws, HINT_ROW, 1, hint + _("Whole numbers in the unit shown; leave a cell blank if the figure is unknown (blank is not zero)."), styles["hint"])
 
@@ -229,6 +232,15 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
                 _put(ws, row, first_value + offset, printed.get(indicator.name, (None, None))[1], styles["bold"], NUMBER_FORMAT)
             row += 1
         last_value = first_value + len(spec.indicators) - 1
+        figures_end = row - 1
+        # Each indicator's kind and channel, in rows below the table, so that a column added to the right can be defined.
+        for field_name, words, what in (("kind", KINDS, KIND_HEADER), ("channel", CHANNELS, CHANNEL_HEADER)):
+            _put(ws, row, label_col, _(what), styles["bold"])
+            for offset, indicator in enumerate(spec.indicators):
+                word = getattr(indicator, field_name)
+                _put(ws, row, first_value + offset, _(word) if word else None)
+            _pick(ws, words, what, f"{get_column_letter(first_value)}{row}:{get_column_letter(last_value + ADDED_COLUMNS)}{row}")
+            row += 1
     else:
         shown_headings = set()
         for indicator in spec.indicators:
@@ -252,6 +264,7 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
                 _put(ws, row, first_value + len(years), printed.get(indicator.name, (None, None))[1], styles["bold"], NUMBER_FORMAT)
             row += 1
         last_value = first_value + len(years) - (0 if offers_total(spec) else 1)
+        figures_end = row - 1
         year_check = DataValidation(type="whole", operator="between", formula1="1900", formula2="2100", allow_blank=True,
                                     showErrorMessage=True, errorTitle=_("Year"),
                                     error=_("Type a year such as 2019, as a number; each year once."))
@@ -259,17 +272,15 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
         ws.add_data_validation(year_check)
         for offset, words, what in ((0, KINDS, KIND_HEADER), (1, CHANNELS, CHANNEL_HEADER)):
             column = get_column_letter(kind_col + offset)
-            choices = [_(word) for word in words]  # in the workbook's language; the reader knows every language's words
-            pick = DataValidation(type="list", formula1=f'"{",".join(choices)}"', allow_blank=True, showErrorMessage=True,
-                                  errorTitle=_(what), error=_("Pick one of: {choices}.").format(choices=", ".join(choices)))
-            pick.add(f"{column}{FIRST_DATA_ROW}:{column}{row - 1 + ADDED_ROWS}")
-            ws.add_data_validation(pick)
+            _pick(ws, words, what, f"{column}{FIRST_DATA_ROW}:{column}{row - 1 + ADDED_ROWS}")
 
-    figures = f"{get_column_letter(first_value)}{FIRST_DATA_ROW}:{get_column_letter(last_value)}{row - 1}"
+    figures = f"{get_column_letter(first_value)}{FIRST_DATA_ROW}:{get_column_letter(last_value)}{figures_end}"
     count_check = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                  showErrorMessage=True, errorTitle=_("Whole number"),
                                  error=_("Type a whole number of 0 or more, without separators. Leave the cell blank if the figure is unknown."))
-    count_check.add(figures)
+    # A table keyed by group: whole numbers also in the columns a province may add to the right.
+    count_check.add(figures if not by_group else
+                    f"{get_column_letter(first_value)}{FIRST_DATA_ROW}:{get_column_letter(last_value + ADDED_COLUMNS)}{figures_end}")
     ws.add_data_validation(count_check)
 
     widths = {1: 28, label_col: 58 if not by_group else 40}
@@ -285,6 +296,17 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
     ws.row_dimensions[HEADER_ROW].height = 45 if by_group else 18
     ws.freeze_panes = f"{get_column_letter(first_value)}{FIRST_DATA_ROW}"
     return figures
+
+
+def _pick(ws, words, what: str, cells: str) -> None:
+    """A drop-down of `words` (the kinds or the channels) on `cells`, in the workbook's language."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    choices = [_(word) for word in words]  # the reader knows every language's words
+    pick = DataValidation(type="list", formula1=f'"{",".join(choices)}"', allow_blank=True, showErrorMessage=True,
+                          errorTitle=_(what), error=_("Pick one of: {choices}.").format(choices=", ".join(choices)))
+    pick.add(cells)
+    ws.add_data_validation(pick)
 
 
 def _instructions(ws, content: _Content, styles) -> None:
@@ -308,7 +330,9 @@ def _instructions(ws, content: _Content, styles) -> None:
         _("6. Do not change column A ({id}), the headings of the header row or the sheet names: they tell the program "
           "what each row and column holds. The indicator labels below the headings may be translated."),
         _("7. Table 1: one row per agent system. To add one, insert a row above '{total}', type its name and leave {id} "
-          "blank; delete the rows of systems the province does not have."),
+          "blank; delete the rows of systems the province does not have. Its indicators are columns: to add one, type a "
+          "column right of the figures, headed with its name and unit as 'Contracts signed (contracts)', and pick its {kind} "
+          "and {channel} in the rows below '{total}'; a column of the paper the province does not report may be deleted."),
         _("8. '{total}' rows and columns are optional: type a total only if the report prints one. It is kept as typed "
           "and checked against the rows (a warning if they differ), never replaced."),
         _("9. Formulas are allowed: the value Excel saved is used, so save the file in Excel or LibreOffice after editing."),
