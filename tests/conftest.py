@@ -154,9 +154,8 @@ ALONE = "timed"
 EXPENSIVE = ("shipped_reproduce", "shipped_without_notebooks", "built_wheel", "wheel_venv", "browser", "own_run",
              "province_run", "vi_outputs", "vi_own_outputs")
 SLOW_FIRST = ["shipped", "tests/test_own_tables.py", "tests/test_other_province.py", "tests/test_own_table1.py",
-              "tests/test_papermill.py",
-              "tests/test_vietnamese.py", "tests/test_cli_conventions.py", "tests/test_faults.py", "tests/test_compare.py",
-              "tests/test_warm_kernels.py", "tests/test_figure_layout.py"]
+              "tests/test_papermill.py", "tests/test_vietnamese.py", "tests/test_cli_conventions.py", "tests/test_faults.py",
+              "tests/test_compare.py", "tests/test_warm_kernels.py", "tests/test_figure_layout.py"]
 
 
 def group_of(nodeid: str) -> str:
