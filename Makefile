@@ -15,7 +15,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 help:
 	@echo "make reproduce  rebuild every table, figure and report from the shipped data into $(OUT)/"
-	@echo "make test       run every test, notebooks included (nbval)"
+	@echo "make test       run every test, notebooks included (nbval), on every core (pytest-xdist)"
 	@echo "make lab        open JupyterLab on the pinned environment"
 	@echo "make notebooks  re-execute the committed notebooks in place (after changing code or data)"
 	@echo "make validate   validate the shipped data package with frictionless"
@@ -39,7 +39,7 @@ reproduce: $(STAMP)
 	$(BIN)/laocai-stats reproduce --out $(OUT)
 
 test: $(STAMP) $(CFF_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder
 
 # JupyterLab on this machine only (127.0.0.1), so without a token; as root (a container, a lab server) it needs
 # --allow-root and opens no browser. The port is fixed (no retries), so the URL printed is the one it serves.

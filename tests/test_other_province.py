@@ -40,7 +40,7 @@ def committed_hashes() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
+def province_run(tmp_path_factory):
     """One real reproduce on the other province's workbook (about 45 s), with hashes of the committed files around it."""
     folder = tmp_path_factory.mktemp("other")
     workbook = province_workbook(folder / "test-province.xlsx", "Somewhere", YEARS, VALUES, agents=AGENTS)
@@ -49,13 +49,13 @@ def run(tmp_path_factory):
     return result, before, committed_hashes()
 
 
-def rows(run, name: str) -> list[dict]:
-    with open(run[0].out / "tables" / f"{name}.csv", newline="", encoding="utf-8") as handle:
+def rows(province_run, name: str) -> list[dict]:
+    with open(province_run[0].out / "tables" / f"{name}.csv", newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
-def test_growth_follows_the_workbook_not_lao_cai(run):
-    growth = {r["indicator"]: r for r in rows(run, "growth")}
+def test_growth_follows_the_workbook_not_lao_cai(province_run):
+    growth = {r["indicator"]: r for r in rows(province_run, "growth")}
     training = growth["training_conferences"]
     assert (training["first_year"], training["last_year"]) == ("2018", "2023")
     assert (float(training["first_value"]), float(training["last_value"])) == (20.0, 44.0)
@@ -65,23 +65,23 @@ def test_growth_follows_the_workbook_not_lao_cai(run):
     assert {r["last_year"] for r in growth.values() if r["last_year"]} == {"2023"}
 
 
-def test_the_blank_indicator_is_missing_not_zero(run):
-    growth = {r["indicator"]: r for r in rows(run, "growth")}
+def test_the_blank_indicator_is_missing_not_zero(province_run):
+    growth = {r["indicator"]: r for r in rows(province_run, "growth")}
     for name in ("visits", "press_items", "loudspeaker_broadcasts"):
         row = growth[name]
         assert row["first_value"] == row["last_value"] == row["cagr"] == row["trend_growth"] == "", name
         assert row["n_missing"] == "6"
-    data = [r for r in rows(run, "data_website") if r["indicator"] == "visits"]
+    data = [r for r in rows(province_run, "data_website") if r["indicator"] == "visits"]
     assert [r["year"] for r in data] == [str(y) for y in YEARS]
     assert all(r["value"] == "" for r in data)
-    per_article = [r for r in rows(run, "ratios") if r["ratio"] == "visits_per_article"]
+    per_article = [r for r in rows(province_run, "ratios") if r["ratio"] == "visits_per_article"]
     assert per_article and all(r["value"] == "" for r in per_article)
-    index = [r for r in rows(run, "index") if r["indicator"] == "visits"]
+    index = [r for r in rows(province_run, "index") if r["indicator"] == "visits"]
     assert index and all(r["index"] == "" for r in index)
 
 
-def test_figures_leave_out_the_blank_indicator_and_skip_the_blank_table(run):
-    result = run[0]
+def test_figures_leave_out_the_blank_indicator_and_skip_the_blank_table(province_run):
+    result = province_run[0]
     figures = result.out / "figures"
     assert sorted(result.skipped) == ["figure press_items_broadcasts: no values in press",
                                       "figure website_visits_per_article: no values in website"]
@@ -93,8 +93,8 @@ def test_figures_leave_out_the_blank_indicator_and_skip_the_blank_table(run):
     assert (figures / "overview_growth.png").stat().st_size > 0
 
 
-def test_notebooks_ran_on_the_other_province_without_errors(run):
-    out = run[0].out / "notebooks"
+def test_notebooks_ran_on_the_other_province_without_errors(province_run):
+    out = province_run[0].out / "notebooks"
     assert sorted(p.name for p in out.glob("*.ipynb")) == [p.name for p in notebook_paths()]
     for path in sorted(out.glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
@@ -111,16 +111,16 @@ def test_notebooks_ran_on_the_other_province_without_errors(run):
                for c in press.cells for o in c.get("outputs", []))
 
 
-def test_the_committed_notebooks_and_outputs_are_untouched(run):
-    _, before, after = run
+def test_the_committed_notebooks_and_outputs_are_untouched(province_run):
+    _, before, after = province_run
     assert before == after
     assert any(k.startswith("outputs/") for k in before)
 
 
-def test_other_years_enter_the_statistics(run):
-    last = rows(run, "last_year_change")
+def test_other_years_enter_the_statistics(province_run):
+    last = rows(province_run, "last_year_change")
     assert {r["year"] for r in last} == {"2023"}
-    share = [r for r in rows(run, "share_of_period") if r["indicator"] == "articles"]
+    share = [r for r in rows(province_run, "share_of_period") if r["indicator"] == "articles"]
     assert math.isclose(sum(float(r["share"]) for r in share), 1.0)
     assert [r["year"] for r in share] == [str(y) for y in YEARS]
 

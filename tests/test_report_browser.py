@@ -25,7 +25,7 @@ from laocai_stats.audit.report import summary_line
 from laocai_stats.data.dataset import open_dataset
 from laocai_stats.publish.figures import FIGURES
 from laocai_stats.publish.report import render_notebook, write_report
-from laocai_stats.run.reproduce import notebook_paths, reproduce
+from laocai_stats.run.reproduce import notebook_paths
 from laocai_stats.stats.summary import growth_summary
 from laocai_stats.text import percent
 
@@ -139,9 +139,8 @@ def test_the_report_is_byte_identical_when_written_again(out, tmp_path):
     assert again.read_bytes() == (out / "report" / "notebooks" / f"{first.stem}.html").read_bytes()
 
 
-def test_without_notebooks_the_report_links_no_notebook_page(tmp_path):
-    folder = tmp_path / "outputs"
-    reproduce(folder, progress=False, notebooks=False)
+def test_without_notebooks_the_report_links_no_notebook_page(shipped_without_notebooks):
+    folder = shipped_without_notebooks  # `reproduce(notebooks=False)` of the shipped data (conftest.py)
     text = (folder / "report" / "index.html").read_text(encoding="utf-8")
     assert "The notebooks were not run" in text
     assert 'href="notebooks/' not in text

@@ -11,15 +11,9 @@ import pytest
 from conftest import edit_csv
 
 from laocai_stats import DataError, LaocaiError
-from laocai_stats.data.dataset import open_dataset
 from laocai_stats.publish.figures import FIGURES
 from laocai_stats.run import reproduce as reproduce_module
-from laocai_stats.run.reproduce import (
-    notebook_paths,
-    reproduce,
-    write_figures,
-    write_tables,
-)
+from laocai_stats.run.reproduce import notebook_paths, reproduce
 from laocai_stats.stats.summary import GROWTH_COLUMNS
 
 
@@ -67,16 +61,16 @@ def test_no_staging_folder_is_left_behind(full_run):
     assert [p.name for p in full_run.parent.iterdir()] == ["outputs"]
 
 
-def test_tables_and_figures_are_byte_identical_run_to_run(full_run, tmp_path):
-    # Run "a" is the session's `reproduce` (another process); run "b" writes the same tables and figures again here.
-    dataset = open_dataset()
-    write_tables(dataset, tmp_path / "b" / "tables")
-    write_figures(dataset, tmp_path / "b" / "figures")
+def test_tables_and_figures_are_byte_identical_run_to_run(full_run, shipped_without_notebooks):
+    # Run "a" is the session's `reproduce` (another process); run "b" wrote the same tables and figures again in this
+    # process (`reproduce(notebooks=False)`, shared: conftest.py).
+    b = shipped_without_notebooks
     files = sorted(p.relative_to(full_run) for folder in ("tables", "figures") for p in (full_run / folder).rglob("*")
                    if p.is_file())
-    assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(b) for folder in ("tables", "figures") for p in (b / folder).rglob("*")
+                           if p.is_file())
     for rel in files:
-        assert (full_run / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+        assert (full_run / rel).read_bytes() == (b / rel).read_bytes(), rel
 
 
 def test_a_failed_run_leaves_earlier_outputs_intact(tmp_path, monkeypatch):

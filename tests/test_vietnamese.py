@@ -283,12 +283,9 @@ def test_the_catalogue_defines_each_message_once():
     assert [k for k in set(keys) if keys.count(k) > 1] == []
 
 
-def test_the_wheel_carries_the_catalogue(tmp_path):
-    """The catalogue is read at run time, so an installed laocai-stats must hold the .po file."""
-    pytest.importorskip("hatchling")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
-                   check=True, capture_output=True, timeout=300)
-    wheel = next(tmp_path.glob("laocai_stats-*.whl"))
+def test_the_wheel_carries_the_catalogue(built_wheel):
+    """The catalogue is read at run time, so an installed laocai-stats must hold the .po file (the wheel: conftest.py)."""
+    wheel = built_wheel
     assert "laocai_stats/locales/vi/LC_MESSAGES/laocai_stats.po" in zipfile.ZipFile(wheel).namelist()
 
 

@@ -8,16 +8,17 @@ editable install that points `.venv` at this checkout is not active. The wheel i
 own site-packages, which comes first (the dependencies' data files under share/jupyter, nbconvert's templates among
 them, are linked the same way; the wheel itself installs nothing there), and the test asserts that the package, its data and its notebooks are loaded
 from there, that the checkout is not on sys.path, and that `pip check` finds the wheel's requirements met.
+The venv is made once a session (conftest.py: `wheel_venv`), and its `reproduce` is the session's one reproduce of
+the shipped data (`shipped_reproduce`), which test_reproduce, test_committed_outputs and the report's tests read too.
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
+from conftest import clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -30,27 +31,9 @@ def run(*args, **kwargs) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
-    """A fresh venv holding the wheel just built; the locked dependencies come from `.venv` (see above)."""
-    scratch = tmp_path_factory.mktemp("wheel")
-    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-        "--disable-pip-version-check", "-w", scratch / "dist", ROOT)
-    wheel = next((scratch / "dist").glob("laocai_stats-*.whl"))
-    venv = scratch / "venv"
-    run(sys.executable, "-m", "venv", "--without-pip", venv)
-    purelib = Path(run(venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
-    (purelib / "locked-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    # The dependencies' data files (nbconvert's templates, the kernel spec) live in the prefix, not in site-packages.
-    (venv / "share").mkdir()
-    (venv / "share" / "jupyter").symlink_to(Path(sys.prefix) / "share" / "jupyter")
-    run(sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "--quiet", "--no-deps",
-        "--disable-pip-version-check", wheel)
-    return venv
-
-
-def clean_env(home: Path) -> dict:
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER", "PYTEST"))}
-    return {**keep, "HOME": str(home), "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+def installed(wheel_venv) -> Path:
+    """A fresh venv holding the wheel of this checkout (built and installed once: conftest.py)."""
+    return wheel_venv
 
 
 def test_the_wheel_carries_code_data_and_notebooks_and_its_requirements_are_met(installed, tmp_path):
@@ -66,11 +49,11 @@ def test_the_wheel_carries_code_data_and_notebooks_and_its_requirements_are_met(
     run(sys.executable, "-m", "pip", "--python", python, "check", "--disable-pip-version-check")
 
 
-def test_reproduce_from_an_empty_folder_outside_the_repository(installed, tmp_path):
-    work = tmp_path / "empty"
-    work.mkdir()
-    result = run(installed / "bin" / "laocai-stats", "reproduce", "--out", "results", cwd=work, env=clean_env(tmp_path))
-    out = work / "results"
+def test_reproduce_from_an_empty_folder_outside_the_repository(shipped_reproduce):
+    # The session's one `reproduce` of the shipped data is this one: the installed wheel's `laocai-stats reproduce
+    # --out outputs`, run from an empty folder with a home of its own (conftest.py).
+    out, result = shipped_reproduce
+    work = out.parent
     assert "wrote" in result.stdout + result.stderr
     committed = ROOT / "outputs"
     for sub in ("tables", "audit", "figures", "report"):
@@ -80,4 +63,4 @@ def test_reproduce_from_an_empty_folder_outside_the_repository(installed, tmp_pa
         for name in made:
             assert (out / name).read_bytes() == (committed / name).read_bytes(), f"{name} differs from the committed output"
     assert sorted(p.name for p in (out / "notebooks").glob("*.ipynb")) == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
-    assert sorted(p.name for p in work.iterdir()) == ["results"], "reproduce wrote outside --out"
+    assert sorted(p.name for p in work.iterdir()) == ["outputs"], "reproduce wrote outside --out"
