@@ -38,8 +38,11 @@ env: $(STAMP)
 reproduce: $(STAMP)
 	$(BIN)/laocai-stats reproduce --out $(OUT)
 
+# Every core for the suite (tests/conftest.py says how the files are grouped), then the tests that hold the code to a
+# wall-clock bound, on their own: the suite's parallel work must not slow them down.
 test: $(STAMP) $(CFF_STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder
+	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder -m "not timed"
+	$(BIN)/python -m pytest -m timed tests
 
 # JupyterLab on this machine only (127.0.0.1), so without a token; as root (a container, a lab server) it needs
 # --allow-root and opens no browser. The port is fixed (no retries), so the URL printed is the one it serves.

@@ -133,9 +133,8 @@ def paper_text() -> str:
 #   EXPENSIVE fixture into a second group;
 # - the heaviest groups go first (SLOW_FIRST, measured with `--durations`), so no worker is left alone with a long
 #   group at the end;
-# - the tests that hold the code to a wall-clock bound (the "timed" group) run last, alone: they start only when
-#   every other test has finished, and the other workers are stopped, so the suite's own parallel work cannot
-#   slow them down.
+# - the tests that hold the code to a wall-clock bound (marked `timed`) are left out here: `make test` runs them
+#   afterwards in a pytest of their own, so the suite's parallel work cannot slow them down.
 # The grouping is by test id, on the controller: pytest-xdist's own `xdist_group` marks are lost with pytest 9.2,
 # whose node ids xdist 3.8 can no longer suffix (pytest-dev/pytest-xdist#1386); a mark's "@group" id is still obeyed.
 # Nothing that runs at once shares a folder, a port or a profile: each test writes under its own tmp_path, Chromium
@@ -148,9 +147,7 @@ GROUPS = {  # a test file, or one test, -> the group it runs in
     "tests/test_report_browser.py": "shipped",
     "tests/test_cli_conventions.py::test_reproduce_verbose_names_every_file_and_quiet_shows_no_progress": "shipped",
     "tests/test_wheel.py": "shipped", "tests/test_vietnamese.py::test_the_wheel_carries_the_catalogue": "shipped",
-    "tests/test_hostile_inputs.py": "timed", "tests/test_workbook.py::test_billion_laughs_is_refused_within_a_second": "timed",
 }
-ALONE = "timed"
 EXPENSIVE = ("shipped_reproduce", "shipped_without_notebooks", "built_wheel", "wheel_venv", "browser", "own_run",
              "province_run", "vi_outputs", "vi_own_outputs")
 SLOW_FIRST = ["shipped", "tests/test_own_tables.py", "tests/test_other_province.py", "tests/test_own_table1.py",
@@ -175,7 +172,7 @@ def pytest_collection_modifyitems(config, items):
             if owner.setdefault(name, group_of(item.nodeid)) != group_of(item.nodeid):
                 raise pytest.UsageError(f"{item.nodeid} uses {name} outside its group {owner[name]!r}: it would be made "
                                         "twice; add the test or its file to GROUPS in tests/conftest.py")
-    rank = {group: n for n, group in enumerate(SLOW_FIRST)} | {ALONE: len(SLOW_FIRST) + 1}
+    rank = {group: n for n, group in enumerate(SLOW_FIRST)}
     items.sort(key=lambda item: rank.get(group_of(item.nodeid), len(SLOW_FIRST)))  # stable: file order within a group
 
 
@@ -189,19 +186,5 @@ def pytest_xdist_make_scheduler(config, log):
         def _split_scope(self, nodeid: str) -> str:
             marked = nodeid.rfind("@") > nodeid.rfind("]")
             return super()._split_scope(nodeid) if marked else group_of(nodeid)
-
-        def _reschedule(self, node) -> None:
-            """As xdist does, until only the ALONE group (last in the queue) is left. Then the first worker that asks
-            for more keeps waiting for it, every other worker is stopped (a worker runs its last test only when it
-            is given more or told to stop), and once they have finished, the waiting worker gets the group."""
-            if list(self.workqueue) != [ALONE]:
-                return super()._reschedule(node)
-            if getattr(self, "alone_on", None) is None and not node.shutting_down:
-                self.alone_on = node
-            if node is not self.alone_on and not node.shutting_down:
-                node.shutdown()
-            if not any(self._pending_of(work) for other, work in self.assigned_work.items() if other is not self.alone_on):
-                self._assign_work_unit(self.alone_on)
-            return None
 
     return Groups(config, log)

@@ -26,6 +26,9 @@ from laocai_stats.publish.outputs import write_csv
 from laocai_stats.stats.compare import compare
 from laocai_stats.stats.growth import year_on_year
 
+# Each test bounds the time the code takes: `make test` runs them on their own, after the others (Makefile).
+pytestmark = pytest.mark.timed
+
 
 def refused(args, capsys, *words, seconds: float = 5.0) -> str:
     """Run the command; it must fail with status 2, one line on stderr, the words in its output, within `seconds`.

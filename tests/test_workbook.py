@@ -371,6 +371,7 @@ def test_damaged_workbook_xml(laocai, tmp_path):
         open_dataset(path)
 
 
+@pytest.mark.timed
 @pytest.mark.parametrize("member", ["xl/workbook.xml", "sheet", "xl/styles.xml", "docProps/core.xml"])
 def test_billion_laughs_is_refused_within_a_second(laocai, tmp_path, member):
     if member == "sheet":
