@@ -54,3 +54,30 @@ class DataError(LaocaiError):
 
 class AggregationError(LaocaiError):
     """A sum that has no meaning, such as adding up a level across years."""
+
+
+# A Ctrl-C, remembered. Some libraries catch KeyboardInterrupt in their own code (a bare `except:` around an import),
+# and the run would then go on to the end and put its outputs in place. The command line therefore records the
+# Ctrl-C here (`stop_on_ctrl_c`), and nothing is put in place once it has been seen (`raise_if_interrupted`).
+_interrupted = False
+
+
+def _on_ctrl_c(signum, frame):
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+def stop_on_ctrl_c() -> None:
+    """In the main thread, where Ctrl-C raises KeyboardInterrupt (Python's default): also remember it."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_ctrl_c)
+
+
+def raise_if_interrupted() -> None:
+    """KeyboardInterrupt again if a Ctrl-C was seen, even one that a library caught and dropped."""
+    if _interrupted:
+        raise KeyboardInterrupt

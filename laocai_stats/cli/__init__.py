@@ -13,7 +13,7 @@ import json
 import signal
 import sys
 
-from ..errors import DataError, LaocaiError
+from ..errors import DataError, LaocaiError, stop_on_ctrl_c
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a Ctrl-C
@@ -143,6 +143,7 @@ class _ClosedPipeSafe:
 
 
 def main(argv: list[str] | None = None) -> int:
+    stop_on_ctrl_c()
     parser = build_parser()
     args = parser.parse_args(argv)
     with contextlib.suppress(AttributeError, OSError, ValueError):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import LaocaiError
+from ..errors import LaocaiError, raise_if_interrupted
 from ..text import csv_frame
 
 MANIFEST = ".laocai-stats-manifest.json"
@@ -223,6 +223,7 @@ def staged_folder(out, *, inputs=()):
         staging.mkdir(mode=0o777)  # the umask applies, as for any folder the user makes
         (staging / STAGING_MARKER).touch()
         yield staging
+        raise_if_interrupted()  # a Ctrl-C that a library swallowed still stops the run here, before anything moves
         (staging / STAGING_MARKER).unlink()
         write_manifest(staging)
         # Checked again at the moment of replacing: the run took a while, and a file the user dropped into `out`

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..data.dataset import Dataset, default_data_dir, open_dataset
-from ..errors import DataError, LaocaiError
+from ..errors import DataError, LaocaiError, raise_if_interrupted
 from ..publish.outputs import MANIFEST, check_output_folder, staged_folder, write_csv
 from ..publish.report import NOTEBOOK_HTML_DIR, REPORT_DIR, write_report
 from ..text import DEFAULT_LANGUAGE, _, in_data_language
@@ -57,6 +57,7 @@ class Progress:
             self.bar = tqdm(total=total, unit="step", file=sys.stderr, leave=False)
 
     def step(self, what: str) -> None:
+        raise_if_interrupted()  # between steps: a Ctrl-C a library swallowed stops the run here
         self.done += 1
         if self.bar is not None:
             self.bar.set_description_str(what[:40])
