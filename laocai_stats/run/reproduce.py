@@ -269,7 +269,9 @@ class NotebookRuns:
         if blocked:
             previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            paths = notebook_paths()
+            # The longest first, so that no worker is left running a long one alone at the end: a committed notebook's
+            # size (its stored outputs, mostly figures) is how long it takes, near enough.
+            paths = sorted(notebook_paths(), key=lambda p: p.stat().st_size, reverse=True)
             workers = max(1, min(jobs, len(paths)))  # never more workers than notebooks
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_warm_worker,
                                             initargs=(os.getpid(),))
