@@ -114,6 +114,8 @@ def test_workers_are_capped_at_the_number_of_notebooks(tmp_path, monkeypatch):
             return object()
 
     paths = [tmp_path / f"0{n}-x.ipynb" for n in range(3)]
+    for path in paths:
+        path.write_text("{}", encoding="utf-8")
     monkeypatch.setattr(reproduce_module, "ProcessPoolExecutor", Pool)
     monkeypatch.setattr(reproduce_module, "notebook_paths", lambda: paths)
     reproduce_module.NotebookRuns({}, tmp_path / "nb", jobs=30)
