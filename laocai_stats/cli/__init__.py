@@ -144,13 +144,12 @@ class _ClosedPipeSafe:
 
 def main(argv: list[str] | None = None) -> int:
     stop_on_ctrl_c()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    with contextlib.suppress(AttributeError, OSError, ValueError):
-        sys.stdout.fileno()  # a real stream (not a test's capture without a file descriptor)
-        if not isinstance(sys.stdout, _ClosedPipeSafe):
-            sys.stdout = _ClosedPipeSafe(sys.stdout)
     try:
+        args = build_parser().parse_args(argv)  # inside: a Ctrl-C while the parser is built is one line too
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            sys.stdout.fileno()  # a real stream (not a test's capture without a file descriptor)
+            if not isinstance(sys.stdout, _ClosedPipeSafe):
+                sys.stdout = _ClosedPipeSafe(sys.stdout)
         return args.func(args)
     except DataError as exc:
         print(f"laocai-stats: error: {exc}", file=sys.stderr)
