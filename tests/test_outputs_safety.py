@@ -224,3 +224,14 @@ def test_earlier_outputs_a_dead_run_had_moved_aside_are_put_back(tmp_path):
     (tmp_path / "made").rename(aside)  # killed between its two renames: `out` gone, the earlier folder aside
     outputs.remove_stale(tmp_path / "out")
     assert snapshot(tmp_path / "out")["a.csv"] == b"1" and not aside.exists()
+
+
+def test_a_set_aside_folder_holding_a_file_laocai_stats_did_not_write_is_left_alone(tmp_path):
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout)
+    build(tmp_path / "made", {"a.csv": "1"})
+    aside = tmp_path / f".out.previous-{dead}"
+    (tmp_path / "made").rename(aside)
+    (aside / "thesis.docx").write_text("chapter 1", encoding="utf-8")  # saved there by the user since
+    build(tmp_path / "out", {"a.csv": "2"})  # `out` exists: a set-aside folder of ours would be removed
+    assert (aside / "thesis.docx").read_text(encoding="utf-8") == "chapter 1"
+    assert snapshot(tmp_path / "out")["a.csv"] == b"2"

@@ -111,6 +111,11 @@ def _files_in(folder: Path) -> set[str]:
     return found
 
 
+def unlisted(folder: Path, manifest: dict) -> list[str]:
+    """The files in `folder` that its manifest does not list: what laocai-stats did not write there."""
+    return sorted(_files_in(folder) - set(manifest["files"]) - {MANIFEST})
+
+
 def check_output_folder(out, inputs=()) -> Path:
     """The resolved `out`, once it is safe to replace; else LaocaiError in one line, and nothing touched."""
     given = str(out)
@@ -137,7 +142,7 @@ def check_output_folder(out, inputs=()) -> Path:
         if manifest is None:
             raise LaocaiError(f"--out {given}: refusing to replace a folder laocai-stats did not make (it holds other "
                               f"files and no {MANIFEST}); nothing was changed; {new}")
-        extra = sorted(_files_in(out) - set(manifest["files"]) - {MANIFEST})
+        extra = unlisted(out, manifest)
         if extra:
             raise LaocaiError(f"--out {given}: refusing, it holds {out / extra[0]}, which laocai-stats did not write"
                               f"{f' (and {len(extra) - 1} more)' if len(extra) > 1 else ''}; move it elsewhere, or {new}")
@@ -180,10 +185,12 @@ def remove_stale(out: Path) -> None:
                 pid = entry.name[len(prefix):].split("-", 1)[0]
                 if not pid.isdigit() or _pid_alive(int(pid)) or not entry.is_dir() or entry.is_symlink():
                     continue
-                ours = read_manifest(entry) is not None or (
+                manifest = read_manifest(entry)
+                # Ours: a set-aside output folder holding only what its manifest lists, or a staging folder with our marker
+                ours = (manifest is not None and not unlisted(entry, manifest)) or (
                     prefix == prefix_staging and (entry / STAGING_MARKER).is_file())
                 if not ours:
-                    continue  # not made by laocai-stats: left alone
+                    continue  # not made by laocai-stats, or holding a file it did not write: left alone
                 if prefix == prefix_previous and not out.exists():
                     entry.rename(out)  # the run died between its two renames: the earlier outputs come back
                 else:
