@@ -69,10 +69,13 @@ def _on_ctrl_c(signum, frame):
 
 
 def stop_on_ctrl_c() -> None:
-    """In the main thread, where Ctrl-C raises KeyboardInterrupt (Python's default): also remember it."""
+    """In the main thread, where Ctrl-C raises KeyboardInterrupt (Python's default): also remember it. Each command
+    starts with none remembered (a second command in the same process, after an interrupted one, runs)."""
     import signal
     import threading
 
+    global _interrupted
+    _interrupted = False
     if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _on_ctrl_c)
 

@@ -181,3 +181,11 @@ def test_a_ctrl_c_a_library_swallowed_still_stops_the_run(tmp_path):
                             timeout=300)
     (tmp_path / "swallowed.py").unlink()
     assert_interrupted_cleanly(result, out)
+
+
+def test_a_command_after_an_interrupted_one_in_the_same_process_runs(monkeypatch):
+    from laocai_stats import errors
+
+    monkeypatch.setattr(errors, "_interrupted", True)  # an earlier command in this process saw a Ctrl-C
+    errors.stop_on_ctrl_c()  # what cli.main does first
+    errors.raise_if_interrupted()  # no KeyboardInterrupt: this command has seen none

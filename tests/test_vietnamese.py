@@ -594,3 +594,15 @@ def test_a_long_source_line_does_not_squeeze_the_panels(vi_workbook):
     with themed():
         for name in ("agents_by_system", "publications_by_kind"):
             assert narrowest_panel(name, open_dataset(vi_workbook)) > 0.8 * narrowest_panel(name, open_dataset(None)), name
+
+
+def test_the_audits_english_prose_keeps_english_numbers_in_a_vietnamese_run():
+    """Parts 2-4 weigh the paper's English text and stay English: '232.906' there would read as a decimal."""
+    from laocai_stats.audit.checks import run_audit
+
+    audit = run_audit(open_dataset(None, lang="vi"))
+    english = audit[audit["kind"].isin(["claim", "parts", "text vs table", "items"])]
+    text = " ".join(english["note"].astype(str)) + " " + " ".join(english["numbers"].astype(str))
+    assert re.findall(r"\b\d{1,3}\.\d{3}\b", text) == [] and re.search(r"\b\d{1,3},\d{3}\b", text)
+    translated = audit[audit["kind"] == "total"]
+    assert re.search(r"\b\d{1,3}\.\d{3}\b", " ".join(translated["numbers"].astype(str)))  # Vietnamese where translated

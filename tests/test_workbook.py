@@ -26,6 +26,7 @@ from laocai_stats import (
     printed_totals,
     table_info,
 )
+from laocai_stats.text import use_language
 from laocai_stats.workbook.reader import WorkbookReader
 
 WEBSITE, PRESS, PUBLICATIONS, CONFERENCES, AGENTS = (
@@ -73,6 +74,9 @@ def test_a_note_on_the_papers_own_numbers_stays_with_the_paper(laocai):
     exported = {i.name: i for i in open_dataset(laocai).spec("publications").indicators}
     assert "379" in shipped["agent_signs"].note_text() and "379" not in exported["agent_signs"].note_text()
     assert exported["agent_signs"].note == shipped["agent_signs"].note  # what the row counts travels
+    with use_language("vi"):
+        assert "379" in shipped["agent_signs"].note_text() and "379" not in exported["agent_signs"].note_text()
+    assert "data_note" not in (exported["agent_signs"].translations or {}).get("vi", {})
 
 
 def test_export_carries_province_and_citation(laocai):

@@ -95,8 +95,14 @@ def rule(name: str, summary: str):
 
 
 def fmt(value) -> str:
-    """A count as the paper prints it (thousands separators); a blank shows as '(blank)'."""
+    """A count as the paper prints it (thousands separators, in the current language); a blank shows as '(blank)'."""
     return _("(blank)") if value is None or pd.isna(value) else number(int(value))
+
+
+def fmt_en(value) -> str:
+    """`fmt` in English, for the prose on the paper's English text (parts 2-4 of the audit, not translated): in a
+    Vietnamese run '232.906' inside an English sentence would read as a decimal."""
+    return "(blank)" if value is None or pd.isna(value) else f"{int(value):,}"
 
 
 def indicator_ref(indicator: IndicatorSpec) -> str:
@@ -153,13 +159,13 @@ def _per_series(spec, rows, indicators, words_for, judge) -> Outcome:
 def _chain(series: pd.Series) -> str:
     """'38 < 46 < 68' with the actual relation between neighbours, '(blank)' where a year is blank."""
     values = list(series)
-    out = fmt(values[0]) if values else ""
+    out = fmt_en(values[0]) if values else ""
     for previous, value in zip(values, values[1:]):
         if pd.isna(value) or pd.isna(previous):
             sign = ","
         else:
             sign = " <" if value > previous else (" >" if value < previous else " =")
-        out += f"{sign} {fmt(value)}"
+        out += f"{sign} {fmt_en(value)}"
     years = list(series.index)
     return f"{out} ({years[0]}-{years[-1]})" if years else "no years"
 
@@ -181,7 +187,7 @@ def rose_every_year(spec: TableSpec, rows: pd.DataFrame, indicators: list[Indica
         for y0, y1, v0, v1 in zip(years, years[1:], values, values[1:]):
             if not v1 > v0:
                 verb = "fell" if v1 < v0 else "stayed level"
-                return False, _chain(series), f"{verb} from {fmt(v0)} in {y0} to {fmt(v1)} in {y1}", []
+                return False, _chain(series), f"{verb} from {fmt_en(v0)} in {y0} to {fmt_en(v1)} in {y1}", []
         return True, _chain(series), None, []
     return _per_series(spec, rows, indicators, lambda a, b: f"rose in every year, {a}-{b}", judge)
 
@@ -195,12 +201,12 @@ def higher_last_than_first(spec: TableSpec, rows: pd.DataFrame, indicators: list
         (y0, v0), (y1, v1) = (series.index[0], series.iloc[0]), (series.index[-1], series.iloc[-1])
         blanks = [int(y) for y, v in ((y0, v0), (y1, v1)) if pd.isna(v)]
         if blanks:
-            return None, f"{fmt(v0)} in {y0}, {fmt(v1)} in {y1}", None, blanks
+            return None, f"{fmt_en(v0)} in {y0}, {fmt_en(v1)} in {y1}", None, blanks
         change = int(v1) - int(v0)
-        shown = f"{fmt(v0)} in {y0}, {fmt(v1)} in {y1} ({change:+,})"
+        shown = f"{fmt_en(v0)} in {y0}, {fmt_en(v1)} in {y1} ({change:+,})"
         if v1 > v0:
             return True, shown, None, []
-        return False, shown, f"was {'lower' if v1 < v0 else 'no higher'} in {y1} ({fmt(v1)}) than in {y0} ({fmt(v0)})", []
+        return False, shown, f"was {'lower' if v1 < v0 else 'no higher'} in {y1} ({fmt_en(v1)}) than in {y0} ({fmt_en(v0)})", []
     return _per_series(spec, rows, indicators, lambda a, b: f"higher in {b} than in {a}", judge)
 
 
@@ -211,7 +217,7 @@ def positive_every_year(spec: TableSpec, rows: pd.DataFrame, indicators: list[In
         if len(series) == 0:
             return None, "no years", "has no years", []
         blanks = _blank_years(series)
-        shown = ", ".join(fmt(v) for v in series) + f" ({series.index[0]}-{series.index[-1]})"
+        shown = ", ".join(fmt_en(v) for v in series) + f" ({series.index[0]}-{series.index[-1]})"
         if blanks:
             return None, shown, None, blanks
         zeros = [int(y) for y, v in series.items() if v <= 0]
@@ -239,11 +245,11 @@ def at_least_in_every_group(spec: TableSpec, rows: pd.DataFrame, indicators: lis
         label = labels.get(group, group)
         if pd.isna(a) or pd.isna(b):
             blank_groups.append(label)
-            shown.append(f"{label} {fmt(a)} vs {fmt(b)}")
+            shown.append(f"{label} {fmt_en(a)} vs {fmt_en(b)}")
             continue
-        shown.append(f"{label} {fmt(a)} {'>=' if a >= b else '<'} {fmt(b)}")
+        shown.append(f"{label} {fmt_en(a)} {'>=' if a >= b else '<'} {fmt_en(b)}")
         if a < b:
-            failures.append(f"{label} has {fmt(a)} against {fmt(b)}")
+            failures.append(f"{label} has {fmt_en(a)} against {fmt_en(b)}")
     numbers = "; ".join(shown)
     if not groups:
         return _not_checkable(words, f"Table {spec.number} has no rows.")

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..data.dataset import Dataset
 from ..data.loaders import load_table, printed_totals
-from .claims import fmt, split_items
+from .claims import fmt_en, split_items
 from .common import (
     CONSISTENT,
     INCONSISTENT,
@@ -99,12 +99,12 @@ def _link_check(fact: dict, link: TextLink, dataset: Dataset | None) -> dict:
             over = what_is_summed(spec, keys)
             base["rule"] = f'the text\'s count = the sum of Table {spec.number}\'s "{indicator.label}" over {over}'
             blanks = [k for k, v in zip(keys, values) if pd.isna(v)]
-            shown = " + ".join(fmt(v) for v in values)
+            shown = " + ".join(fmt_en(v) for v in values)
             if blanks:
                 return {**base, "verdict": NOT_CHECKABLE, "numbers": shown, "blank_inputs": len(blanks),
                         "note": f"{and_list(blanks)} {'is' if len(blanks) == 1 else 'are'} blank; a blank is not zero, so the rows cannot be summed."}
             recomputed = int(sum(int(v) for v in values))
-            base["numbers"] = f"{shown} = {fmt(recomputed)}"
+            base["numbers"] = f"{shown} = {fmt_en(recomputed)}"
         else:
             totals = printed_totals(link.table, dataset)
             mine = totals[totals["indicator"] == indicator.name]
@@ -113,11 +113,11 @@ def _link_check(fact: dict, link: TextLink, dataset: Dataset | None) -> dict:
                 return {**base, "verdict": NOT_CHECKABLE, "blank_inputs": 0 if mine.empty else 1,
                         "note": f"Table {spec.number} prints no total for this column." if mine.empty else "The printed total is blank."}
             recomputed = int(mine["value"].iloc[0])
-            base["numbers"] = f"{mine['label'].iloc[0]} row: {fmt(recomputed)}"
+            base["numbers"] = f"{mine['label'].iloc[0]} row: {fmt_en(recomputed)}"
     difference = recomputed - int(fact["value"])
     verdict = CONSISTENT if difference == 0 else INCONSISTENT
     note = (f"The text's {fact['printed']} matches Table {spec.number}." if difference == 0 else
-            f"The text states {fmt(fact['value'])}; Table {spec.number} gives {fmt(recomputed)}.")
+            f"The text states {fmt_en(fact['value'])}; Table {spec.number} gives {fmt_en(recomputed)}.")
     return {**base, "recomputed": recomputed, "difference": difference, "verdict": verdict, "note": note}
 
 
@@ -143,17 +143,17 @@ def _parts_check(whole: dict, parts: list[dict], evaluate: bool) -> dict:
         part = parts[0]
         holds = int(part["value"]) <= int(whole["value"])
         return {**base, "verdict": CONSISTENT if holds else INCONSISTENT,
-                "numbers": f"{part['fact']} {fmt(part['value'])} {'<=' if holds else '>'} {whole['fact']} {fmt(whole['value'])}",
+                "numbers": f"{part['fact']} {fmt_en(part['value'])} {'<=' if holds else '>'} {whole['fact']} {fmt_en(whole['value'])}",
                 "note": "The text gives only this part, so the check is that it does not exceed the whole."
-                        + ("" if holds else f" It does: {fmt(part['value'])} of {fmt(whole['value'])}.")}
+                        + ("" if holds else f" It does: {fmt_en(part['value'])} of {fmt_en(whole['value'])}.")}
     recomputed = int(sum(int(p["value"]) for p in parts))
     difference = recomputed - int(whole["value"])
-    shown = " + ".join(f"{fmt(p['value'])} ({p['fact']})" for p in parts)
+    shown = " + ".join(f"{fmt_en(p['value'])} ({p['fact']})" for p in parts)
     note = ("The stated parts add up to the stated whole." if difference == 0 else
-            f"The parts add up to {fmt(recomputed)}, but the text states {fmt(whole['value'])}.")
+            f"The parts add up to {fmt_en(recomputed)}, but the text states {fmt_en(whole['value'])}.")
     return {**base, "recomputed": recomputed, "difference": difference,
             "verdict": CONSISTENT if difference == 0 else INCONSISTENT,
-            "numbers": f"{shown} = {fmt(recomputed)}", "note": note}
+            "numbers": f"{shown} = {fmt_en(recomputed)}", "note": note}
 
 
 def _items_check(fact: dict, items: list[str], evaluate: bool) -> dict:

@@ -40,7 +40,7 @@ def members(spec: TableSpec, table: pd.DataFrame, indicator: str) -> tuple[list,
 def what_is_summed(spec: TableSpec, keys: list[str]) -> str:
     if spec.keyed_by == "year":
         return _("the {count} years {first}-{last}").format(count=len(keys), first=keys[0], last=keys[-1]) if keys else _("the years")
-    return _("the {count} {group} rows").format(count=len(keys), group=(spec.group_label or _("group")).lower())
+    return _("the {count} {group} rows").format(count=len(keys), group=spec.group_word())
 
 
 def _total_check(spec: TableSpec, table: pd.DataFrame, total) -> dict:

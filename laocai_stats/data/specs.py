@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..text import localized
+from ..text import _, localized
 
 # Years outside this range are almost certainly typing mistakes (a value in the year column).
 YEAR_RANGE = (1900, 2100)
@@ -78,6 +78,10 @@ class TableSpec:
     def text(self, field_name: str):
         """caption, name (the short name of its sheet), group_label or row_header in the current language."""
         return localized(self, field_name)
+
+    def group_word(self) -> str:
+        """What one row of a table keyed by group is, in the current language, lower case: 'agent system'."""
+        return (self.text("group_label") or _("group")).lower()
 
     @property
     def key(self) -> str:

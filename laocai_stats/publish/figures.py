@@ -252,7 +252,7 @@ def _agents(dataset: Dataset) -> Figure:
         ax.title.set_fontsize(10)
     title = (_("Agent staff and collection points by agent system, {province}") if _paper_counts(dataset) else
              _("Table {number}, each count by {group}, {province}"))
-    fig.suptitle(title.format(number=spec.number, group=(spec.text("group_label") or _("group")).lower(),
+    fig.suptitle(title.format(number=spec.number, group=spec.group_word(),
                               province=shorten(dataset.province)), fontweight="bold")
     add_source(axes[0][0], source_line(dataset, ["agents"]))
     return fig
@@ -400,7 +400,7 @@ def figures_for(dataset: Dataset) -> tuple[FigureSpec, ...]:
     )
     if "agents" in dataset.table_names() and not _paper_counts(dataset):  # a count added to Table 1, or one not reported
         spec = dataset.spec("agents")
-        caption = _("Each count by {group} (Table {number})").format(group=(spec.text("group_label") or _("group")).lower(),
+        caption = _("Each count by {group} (Table {number})").format(group=spec.group_word(),
                                                                      number=spec.number)
         return tuple(replace(f, caption=caption) if f.tables == ("agents",) else f for f in FIGURES) + added
     return FIGURES + added

@@ -58,7 +58,7 @@ def _group_table_notes(datasets: list[Dataset]) -> pd.DataFrame:
         rows.append({"topic": "tables", "table": name, "indicator": "", "province": "",
                      "note": _("Table {number} counts by {group}, not by year: it has no growth to compare, so it is left out of the "
                                "comparison; each province's own outputs show it").format(
-                                 number=spec.number, group=(spec.text("group_label") or _("group")).lower())})
+                                 number=spec.number, group=spec.group_word())})
         for d in datasets:
             for i in d.spec(name).not_reported if name in d.table_names() else ():
                 rows.append({"topic": "indicators", "table": name, "indicator": i.name, "province": d.province,

@@ -170,10 +170,13 @@ def reference_specs() -> dict[str, TableSpec]:
 
     from ..data.package import PackageReader, default_data_dir
 
-    def general(spec: TableSpec) -> TableSpec:
-        return dataclasses.replace(spec, indicators=tuple(dataclasses.replace(i, data_note=None) for i in spec.indicators))
+    def general(indicator):
+        translations = {lang: {k: v for k, v in fields.items() if k != "data_note"}
+                        for lang, fields in (indicator.translations or {}).items()} or None
+        return dataclasses.replace(indicator, data_note=None, translations=translations)
 
-    return {name: general(spec) for name, spec in PackageReader(default_data_dir()).specs.items()}
+    return {name: dataclasses.replace(spec, indicators=tuple(general(i) for i in spec.indicators))
+            for name, spec in PackageReader(default_data_dir()).specs.items()}
 
 
 def reference_years() -> list[int]:

@@ -350,7 +350,7 @@ class _TableSheet:
 
     def read_group_rows(self, header: int, end: int, cols: Columns) -> list[GroupSpec]:
         reference = {form: g for g in self.spec.groups for form in in_every_language(g, "label")}
-        what = (self.spec.group_label or "group").lower()
+        what = self.spec.group_word()
         groups: list[GroupSpec] = []
         seen: dict[str, int] = {}
         for row in range(header + 1, end + 1):
@@ -363,7 +363,7 @@ class _TableSheet:
             has_data = any(not _empty(self.grid.cell(row, c)) for c in cols.data)
             if not label:
                 if has_data or id_text:
-                    self.problem(f"expected the name of the {what} in this row", coordinate(row, cols.label))
+                    self.problem(_("expected the name of the {what} in this row").format(what=what), coordinate(row, cols.label))
                 continue
             if id_text and not SNAKE_ID.match(id_text):
                 self.problem(f"expected an id in snake_case (lower-case letters, digits and _), found {shown(id_text)}; "
@@ -371,7 +371,8 @@ class _TableSheet:
                 continue
             ident = id_text or (reference[normal(label)].name if normal(label) in reference else snake_id(label))
             if ident in seen:
-                self.problem(f"the {what} '{ident}' appears again (first in row {seen[ident]}); expected each {what} once",
+                self.problem(_("the {what} '{ident}' appears again (first in row {row}); expected each {what} once").format(
+                    what=what, ident=ident, row=seen[ident]),
                              coordinate(row, 1 if id_text else cols.label))
                 continue
             seen[ident] = row
@@ -438,7 +439,7 @@ class _TableSheet:
             added = sum(p[0] for p in parts)
             if added != total["value"]:
                 parts_name = (_("the years {first}-{last}").format(first=keys[0], last=keys[-1]) if self.by_year
-                              else _("the {what} rows").format(what=(self.spec.text("group_label") or _("group")).lower()))
+                              else _("the {what} rows").format(what=self.spec.group_word()))
                 self.warn(_("the total typed in {cell} is {total}, {parts} sum to {added}; it is kept as typed, never replaced").format(
                     cell=where, total=total["value"], parts=parts_name, added=added), where)
 

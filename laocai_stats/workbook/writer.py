@@ -188,7 +188,7 @@ def _table_sheet(ws, spec: TableSpec, content: _Content, styles) -> str:
     _put(ws, CAPTION_ROW, 1, caption(spec), styles["title"])
     _put(ws, SOURCE_ROW, 1, _(SOURCE_PREFIX), styles["bold"])
     _put(ws, SOURCE_ROW, 2, source)
-    what = (spec.text("group_label") or _("group")).lower()
+    what = spec.group_word()
     hint = (_("One row per {what}: insert rows above '{total}' to add one (name it, leave {id} blank), delete those "
               "the province does not have. To add an indicator, type a column to the right of the figures: its name and unit in "
               "the heading, as 'Contracts signed (contracts)', its {kind} and {channel} in the rows below '{total}'. ").format(
